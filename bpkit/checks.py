@@ -1,0 +1,235 @@
+"""Checks that tell a learner exactly what is wrong with an answer.
+
+A check calls the learner's function, compares what it returns with the expected value and either
+prints one success line (with the error and its tolerance) or raises `CheckFailed` with a message
+that names the mistake. The grader runs the very same checks in its own process, on the plain
+values a submission's function returned from its sandbox (see `invoke`).
+"""
+import copy
+import traceback
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = ["CheckFailed", "Invocation", "invoke", "check_array", "check_no_warnings",
+           "compare_arrays", "rel_error"]
+
+
+class CheckFailed(AssertionError):
+    """A check failed. `message` is for the learner; `detail` adds the expected values."""
+
+    def __init__(self, message, detail=""):
+        super().__init__(message + (f"\n{detail}" if detail else ""))
+        self.message = message
+        self.detail = detail
+
+    def _render_traceback_(self):
+        # IPython shows this instead of a traceback: the message is the whole story.
+        lines = str(self).splitlines()
+        return [f"\x1b[1;31m✗ {lines[0]}\x1b[0m", *lines[1:]]
+
+
+@dataclass
+class Invocation:
+    """What one call of a learner's function did: its value, warnings, error and inputs after."""
+    value: object = None
+    warnings: list = field(default_factory=list)
+    error: str = ""
+    args_after: tuple = ()
+
+
+def invoke(fn, *args, **kwargs):
+    """Call fn(*args, **kwargs) and record what it did, without letting an exception escape.
+
+    A grader proxy for a function that lives in a sandbox implements `__bpkit_invoke__` and returns
+    the same record, so every check below works on local and sandboxed functions alike.
+    """
+    if hasattr(type(fn), "__bpkit_invoke__"):
+        return fn.__bpkit_invoke__(args, kwargs)
+    if not callable(fn):
+        return Invocation(error=f"it is a {type(fn).__name__}, not a function")
+    call_args = copy.deepcopy(args)
+    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"):
+        warnings.simplefilter("always")
+        try:
+            value = fn(*call_args, **kwargs)
+        except Exception as exc:  # the learner's bug, reported as a message
+            return Invocation(error=describe_exception(exc), args_after=call_args)
+    return Invocation(value=value, args_after=call_args,
+                      warnings=[f"{w.category.__name__}: {w.message}" for w in caught])
+
+
+def describe_exception(exc):
+    """'ValueError: ... (line 4 of sigmoid: `return ...`)' for an exception the learner raised."""
+    text = f"{type(exc).__name__}: {exc}".rstrip(": ")
+    frames = traceback.extract_tb(exc.__traceback__)
+    if frames:
+        last = frames[-1]
+        code = f": `{last.line.strip()}`" if last.line else ""
+        text += f" (in {last.name}, line {last.lineno}{code})"
+    return text
+
+
+def rel_error(actual, expected, floor=1e-12):
+    """Largest elementwise |actual - expected| / max(|expected|, floor)."""
+    actual = np.asarray(actual, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    if actual.size == 0:
+        return 0.0
+    return float(np.max(np.abs(actual - expected) / np.maximum(np.abs(expected), floor)))
+
+
+def _fmt_index(index):
+    return "(" + ", ".join(str(int(i)) for i in index) + ")" if len(index) != 1 else f"[{index[0]}]"
+
+
+def _shape_hint(shape, expected_shape):
+    if len(shape) == 2 and shape == expected_shape[::-1]:
+        return ("it looks transposed: check the order of the matrix product "
+                "(x @ W, not W @ x) and any .T")
+    if shape == expected_shape[1:]:
+        return "the batch axis is missing: did you sum or average over the samples?"
+    if len(shape) == len(expected_shape) + 1 and 1 in shape:
+        return "it has an extra axis of length 1: did you reshape b or use keepdims?"
+    if int(np.prod(shape)) == int(np.prod(expected_shape)):
+        return "the right number of entries in the wrong shape"
+    if len(shape) == 2 and len(expected_shape) == 2 and shape[0] == shape[1] != expected_shape[0]:
+        return "a square result often comes from broadcasting a column against a row"
+    return ""
+
+
+def _as_numeric_array(value, call):
+    if value is None:
+        raise CheckFailed(f"{call} returned None: the function needs a `return` statement.")
+    if isinstance(value, tuple):
+        raise CheckFailed(f"{call} returned a tuple of {len(value)} items; expected one array.")
+    try:
+        array = np.asarray(value)
+    except Exception:
+        array = None
+    if array is None or array.dtype.kind not in "biufc":
+        raise CheckFailed(f"{call} returned a {type(value).__name__}, not an array of numbers.")
+    return array
+
+
+def compare_arrays(actual, expected, *, call, rtol=1e-7, atol=1e-12, hints=None, inputs=None):
+    """Raise CheckFailed naming how `actual` differs from `expected`; return the relative error.
+
+    hints: {description of a likely mistake: the value that mistake would give}.
+    inputs: {name: array} of elementwise inputs, to say where a bad entry came from.
+    """
+    array = _as_numeric_array(actual, call)
+    expected = np.asarray(expected, dtype=np.float64)
+    hints = hints or {}
+    for label, wrong in hints.items():
+        wrong = np.asarray(wrong)
+        if (array.shape == wrong.shape and array.dtype.kind in "fiu"
+                and np.allclose(array, wrong, rtol=1e-6, atol=1e-9, equal_nan=True)
+                and not np.allclose(wrong, expected, rtol=rtol, atol=atol, equal_nan=True)):
+            raise CheckFailed(f"{call} gives the values of a common mistake: {label}.")
+    if array.dtype.kind == "b":
+        raise CheckFailed(f"{call} returned booleans (True/False): did you return a comparison "
+                          "such as (z > 0) instead of using it to select values?")
+    if array.dtype.kind in "iu":
+        raise CheckFailed(f"{call} returned integers ({array.dtype}); expected float64. An integer "
+                          "array or integer division rounded the result: work in floating point.")
+    if array.dtype.kind == "c":
+        raise CheckFailed(f"{call} returned complex numbers; expected real float64 values.")
+    if array.dtype != np.float64:
+        raise CheckFailed(f"{call} returned {array.dtype}; expected float64, numpy's default. "
+                          "Avoid dtype=np.float32 and .astype() to lower precision.")
+    if array.shape != expected.shape:
+        hint = _shape_hint(array.shape, expected.shape)
+        raise CheckFailed(f"{call} returned shape {array.shape}; expected {expected.shape}"
+                          + (f": {hint}." if hint else "."))
+    bad = ~np.isfinite(array) & np.isfinite(expected)
+    if bad.any():
+        index = tuple(np.argwhere(bad)[0])
+        where = f"at index {_fmt_index(index)}"
+        for name, value in (inputs or {}).items():
+            value = np.asarray(value)
+            if value.shape == array.shape:
+                where += f", where {name} = {value[index]:g}"
+        raise CheckFailed(
+            f"{call} returned {int(bad.sum())} non-finite value(s) (nan or inf), first {where}. "
+            "That is usually an overflow, e.g. np.exp of a large number, or inf - inf.")
+    close = np.isclose(array, expected, rtol=rtol, atol=atol, equal_nan=True)
+    if not close.all():
+        index = tuple(np.argwhere(~close)[0])
+        message = (f"{call} is wrong in {int((~close).sum())} of {close.size} entries; "
+                   f"the first is at index {_fmt_index(index)}, where it returned "
+                   f"{array[index]:.6g}.")
+        if np.allclose(array, -expected, rtol=rtol, atol=atol):
+            message += " Every value has the wrong sign."
+        detail = f"Expected {expected[index]:.6g} there (tolerance {rtol:g} relative)."
+        raise CheckFailed(message, detail)
+    return rel_error(array, expected, floor=atol / rtol)
+
+
+def _inputs_changed(args, args_after):
+    for position, (before, after) in enumerate(zip(args, args_after)):
+        if isinstance(before, np.ndarray):
+            after = np.asarray(after) if after is not None else None
+            if (after is None or after.shape != before.shape
+                    or not np.array_equal(after, before, equal_nan=True)):
+                return position
+        elif isinstance(before, dict):
+            changed = _inputs_changed([before[k] for k in before],
+                                      [dict(after).get(k) for k in before])
+            if changed is not None:
+                return position
+    return None
+
+
+def _fail_on_error(result, name, call):
+    if not result.error:
+        return
+    if result.error.startswith("NotImplementedError"):
+        raise CheckFailed(f"{name} is not written yet: replace `raise NotImplementedError()` in "
+                          "its cell with your code, run that cell, then this one.")
+    raise CheckFailed(f"{call} raised {result.error}")
+
+
+def check_array(fn, args, expected, *, call=None, rtol=1e-7, atol=1e-12, hints=None,
+                arg_names=None, quiet=False):
+    """Check that fn(*args) returns `expected` (float64, same shape, within tolerance).
+
+    Also checks that fn leaves its inputs unchanged. Prints one success line unless quiet;
+    returns what fn returned.
+    """
+    name = getattr(fn, "__name__", "the function")
+    arg_names = arg_names or [f"arg{i}" for i in range(len(args))]
+    call = call or f"{name}({', '.join(arg_names)})"
+    result = invoke(fn, *args)
+    _fail_on_error(result, name, call)
+    inputs = {n: a for n, a in zip(arg_names, args) if isinstance(a, np.ndarray)}
+    error = compare_arrays(result.value, expected, call=call, rtol=rtol, atol=atol, hints=hints,
+                           inputs=inputs)
+    changed = _inputs_changed(args, result.args_after)
+    if changed is not None:
+        raise CheckFailed(f"{call} changed its input {arg_names[changed]} in place (e.g. with "
+                          "`+=`, `*=` or `a[mask] = 0`): compute a new array instead.")
+    if not quiet:
+        shape = np.shape(expected)
+        print(f"✓ {call}: shape {shape}, float64, max relative error {error:.1e} "
+              f"(tolerance {rtol:g})")
+    return result.value
+
+
+def check_no_warnings(fn, args, *, call=None, hint="", category="RuntimeWarning"):
+    """Check that fn(*args) runs without a numerical warning (overflow, division by zero, ...).
+
+    Only warnings of `category` count (numpy's floating-point warnings are RuntimeWarnings): a
+    learner's own UserWarning or print is never held against them.
+    """
+    name = getattr(fn, "__name__", "the function")
+    call = call or f"{name}(...)"
+    result = invoke(fn, *args)
+    _fail_on_error(result, name, call)
+    numerical = [w for w in result.warnings if w.startswith(category + ":")]
+    if numerical:
+        raise CheckFailed(f"{call} emitted a warning: {numerical[0]}."
+                          + (f" {hint}" if hint else ""))
+    print(f"✓ {call} runs without warnings")
+    return result.value

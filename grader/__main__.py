@@ -1,0 +1,203 @@
+"""python -m grader: build the student notebooks, self-check, autograde a class, feedback, export.
+
+    python -m grader build [--check] [--record-outputs]
+    python -m grader check NOTEBOOK
+    python -m grader autograde SUBMISSIONS --out RESULTS [--workers N] [--assignment A ...]
+    python -m grader feedback RESULTS
+    python -m grader export RESULTS [--to FILE]
+"""
+import argparse
+import csv
+import sys
+from pathlib import Path
+
+from grader import build as build_mod
+from grader import report, sandbox
+
+ROOT = build_mod.ROOT
+
+
+def fail(message):
+    print(f"grader: {message}", file=sys.stderr)
+    return 2
+
+
+def add_limits(parser):
+    group = parser.add_argument_group("limits for each submission")
+    defaults = sandbox.Limits()
+    group.add_argument("--cell-timeout", type=float, default=defaults.cell_timeout,
+                       help="seconds for one cell or one call (default %(default)s)")
+    group.add_argument("--notebook-timeout", type=float, default=defaults.notebook_timeout,
+                       help="seconds for a whole notebook (default %(default)s)")
+    group.add_argument("--memory-mb", type=int, default=defaults.memory // sandbox.MiB,
+                       help="memory of the notebook's process in MiB (default %(default)s)")
+    group.add_argument("--isolation", choices=["auto", "bwrap", "none"], default="auto",
+                       help="bwrap: require bubblewrap; none: process limits only; auto "
+                            "(default): bubblewrap if it works here")
+
+
+def limits_from(args):
+    return sandbox.Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
+                          memory=args.memory_mb * sandbox.MiB)
+
+
+def warn_isolation(args):
+    if args.isolation != "none" and sandbox.bwrap_available():
+        return True
+    if args.isolation == "bwrap":
+        print("grader: --isolation bwrap was asked for, but bubblewrap cannot run here. Install "
+              "it (apt-get install bubblewrap) or choose --isolation none.", file=sys.stderr)
+        return False
+    print(sandbox.isolation_warning(), file=sys.stderr)
+    return True
+
+
+def cmd_build(args):
+    if args.record_outputs:
+        for path in sorted(build_mod.SOURCE.glob("*/*.ipynb")):
+            build_mod.record_outputs(path)
+            print(f"recorded the checked outputs of {path.relative_to(ROOT)}")
+    drift = build_mod.build(check=args.check)
+    if args.check:
+        if drift:
+            print("notebooks/ is out of date with solutions/; run `python -m grader build`. "
+                  "Differs: " + ", ".join(drift))
+            return 1
+        print("notebooks/ matches solutions/.")
+        return 0
+    print(f"built {len(build_mod.assignments())} assignment(s) into notebooks/"
+          + (f"; changed: {', '.join(drift)}" if drift else "; nothing changed"))
+    return 0
+
+
+def find_source(notebook):
+    """The trusted spec for a student's notebook: solutions/ if present, else the release copy."""
+    name, assignment = notebook.stem, notebook.parent.name
+    for base in (build_mod.SOURCE, build_mod.RELEASE):
+        candidate = base / assignment / f"{name}.ipynb"
+        if candidate.is_file():
+            return candidate, base == build_mod.SOURCE
+    for base in (build_mod.SOURCE, build_mod.RELEASE):
+        matches = sorted(base.glob(f"*/{name}.ipynb"))
+        if matches:
+            return matches[0], base == build_mod.SOURCE
+    return None, False
+
+
+def cmd_check(args):
+    from grader import spec, submission
+    notebook = Path(args.notebook)
+    if not notebook.is_file():
+        return fail(f"{notebook} does not exist. Give the path of your .ipynb file.")
+    source, hidden = find_source(notebook)
+    if source is None:
+        return fail(f"{notebook.name} is not a notebook of this course (no {notebook.stem}.ipynb "
+                    "in solutions/ or notebooks/).")
+    if not warn_isolation(args):
+        return 2
+    nb_spec = spec.load_notebook_spec(source, source.parent.name)
+    nb, reason = submission.read_notebook(notebook)
+    if nb is None:
+        return fail(reason)
+    import tempfile
+    from grader import runner
+    with tempfile.TemporaryDirectory(prefix="bpcheck-") as scratch:
+        result = runner.grade_notebook(nb_spec, nb, scratch, limits_from(args), args.isolation)
+    print(f"{notebook.name}: {result.score:g} / {result.max_score:g} points"
+          + ("" if hidden else " (visible checks only: hidden tests are not on this machine)"))
+    for note in result.notes:
+        print(f"  note: {note}")
+    for t in result.tests:
+        mark = "✓" if t.passed else "✗"
+        print(f"  {mark} {t.points:g}/{t.max_points:g}  {t.description}")
+        if not t.passed:
+            print(f"      {t.message}")
+    for err in result.cell_errors:
+        print(f"  error in {err['cell']}: {err['error'].splitlines()[0]}")
+    return 0
+
+
+def cmd_autograde(args):
+    from grader import batch
+    submissions = Path(args.submissions)
+    if not submissions.is_dir():
+        return fail(f"{submissions} is not a folder. Give the folder laid out as nbgrader's "
+                    "submitted/: <student_id>/<assignment>/<notebook>.ipynb")
+    if not warn_isolation(args):
+        return 2
+    results, skipped = batch.autograde(submissions, args.out, build_mod.SOURCE,
+                                       workers=args.workers, limits=limits_from(args),
+                                       isolation=args.isolation, only=args.assignment,
+                                       force=args.force)
+    for note in skipped:
+        print(f"skipped {note}", file=sys.stderr)
+    errors = [r for r in results if r["status"] != "graded"]
+    print(f"graded {len(results)} submission(s) into {args.out}/grades.csv"
+          + (f"; {len(errors)} could not be graded (status grader-error)" if errors else ""))
+    return 1 if errors else 0
+
+
+def cmd_feedback(args):
+    results = report.load_results(args.results)
+    if not results:
+        return fail(f"no results under {args.results}; run `python -m grader autograde` first.")
+    for result in results:
+        report.write_result(args.results, result)
+    print(f"wrote {len(results)} feedback page(s) under {args.results}/submissions/")
+    return 0
+
+
+def cmd_export(args):
+    results = report.load_results(args.results)
+    if not results:
+        return fail(f"no results under {args.results}; run `python -m grader autograde` first.")
+    grade_ids = sorted({t["grade_id"] for r in results for nb in r["notebooks"]
+                        for t in nb["tests"]})
+    target = Path(args.to or Path(args.results) / "export.csv")
+    with open(target, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["student_id", "assignment", "score", "max_score", *grade_ids])
+        for r in sorted(results, key=lambda r: (r["assignment"], r["student_id"])):
+            points = {t["grade_id"]: t["points"] for nb in r["notebooks"] for t in nb["tests"]}
+            writer.writerow([r["student_id"], r["assignment"], r["score"], r["max_score"],
+                             *(points.get(g, "") for g in grade_ids)])
+    print(f"wrote {target}")
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m grader", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("build", help="regenerate notebooks/ from solutions/ with nbgrader")
+    p.add_argument("--check", action="store_true", help="only report whether notebooks/ is stale")
+    p.add_argument("--record-outputs", action="store_true",
+                   help="first run each solution and store the outputs nbval compares")
+    p.set_defaults(run=cmd_build)
+    p = sub.add_parser("check", help="grade your own notebook and show what to fix")
+    p.add_argument("notebook")
+    add_limits(p)
+    p.set_defaults(run=cmd_check)
+    p = sub.add_parser("autograde", help="grade a folder of submissions in parallel")
+    p.add_argument("submissions", help="folder laid out as <student_id>/<assignment>/*.ipynb")
+    p.add_argument("--out", required=True, help="folder for grades.csv, results and feedback")
+    p.add_argument("--workers", type=int, default=None, help="parallel gradings (default: cores)")
+    p.add_argument("--assignment", action="append", help="grade only this assignment")
+    p.add_argument("--force", action="store_true", help="regrade even unchanged submissions")
+    add_limits(p)
+    p.set_defaults(run=cmd_autograde)
+    p = sub.add_parser("feedback", help="rewrite the feedback pages from the results")
+    p.add_argument("results")
+    p.set_defaults(run=cmd_feedback)
+    p = sub.add_parser("export", help="one CSV row per submission with points per exercise")
+    p.add_argument("results")
+    p.add_argument("--to", help="CSV file to write (default RESULTS/export.csv)")
+    p.set_defaults(run=cmd_export)
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        return fail("interrupted; results written so far are kept, rerun to resume.")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

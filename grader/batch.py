@@ -1,0 +1,100 @@
+"""Autograding a whole class: find the submissions, grade them in parallel, write as they finish.
+
+Worker processes only compute results; this process is the single writer. Each result is written
+atomically as soon as it is known, so a batch killed half-way resumes where it stopped: a
+submission whose result.json matches its fingerprint is not graded again.
+"""
+import concurrent.futures as cf
+import os
+import sys
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader import report, spec, submission
+
+
+@dataclass
+class Job:
+    student_id: str
+    assignment: str
+    folder: Path
+
+
+def find_jobs(submissions, known_assignments, only=None):
+    """Jobs for <submissions>/<student_id>/<assignment>/, plus notes on what was skipped."""
+    jobs, skipped = [], []
+    for student in sorted(p for p in Path(submissions).iterdir() if p.is_dir()):
+        for folder in sorted(p for p in student.iterdir() if p.is_dir()):
+            if only and folder.name not in only:
+                continue
+            if folder.name not in known_assignments:
+                skipped.append(f"{student.name}/{folder.name}: no such assignment in the course")
+                continue
+            jobs.append(Job(student.name, folder.name, folder))
+    return jobs, skipped
+
+
+def grade_job(job, specs, limits, isolation):
+    """Grade one job; a failure of the grader itself becomes a recorded result, not a crash."""
+    try:
+        return submission.grade_submission(job.student_id, job.assignment, job.folder, specs,
+                                           limits, isolation)
+    except Exception:
+        return {"student_id": job.student_id, "assignment": job.assignment, "score": 0.0,
+                "max_score": sum(s.max_score for s in specs.values()), "status": "grader-error",
+                "notes": ["The grader failed on this submission; it was not graded. "
+                          "Rerun the batch after fixing the cause."],
+                "error": traceback.format_exc(), "fingerprint": "", "notebooks": []}
+
+
+def _progress(done, total, started, stream):
+    if not total:
+        return
+    width = 30
+    filled = int(width * done / total)
+    rate = done / max(time.monotonic() - started, 1e-9)
+    stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} "
+                 f"({rate:.1f}/s)")
+    stream.flush()
+
+
+def autograde(submissions, out, source_dir, workers=None, limits=None, isolation="auto",
+              only=None, force=False, executor=None, stream=sys.stderr):
+    """Grade every submission; returns (results, skipped notes)."""
+    source_dir, out = Path(source_dir), Path(out)
+    specs = {a: spec.load_assignment(source_dir / a) for a in
+             sorted(p.name for p in source_dir.iterdir() if p.is_dir())}
+    jobs, skipped = find_jobs(submissions, specs, only)
+    done = {(r["student_id"], r["assignment"]): r for r in report.load_results(out)}
+    todo = []
+    for job in jobs:
+        previous = done.get((job.student_id, job.assignment))
+        if (force or previous is None or previous.get("status") != "graded"
+                or previous.get("fingerprint") != submission.fingerprint(job.folder,
+                                                                         specs[job.assignment])):
+            todo.append(job)
+    workers = workers or os.cpu_count() or 1
+    started = time.monotonic()
+    finished = len(jobs) - len(todo)
+    _progress(finished, len(jobs), started, stream)
+    own_pool = executor is None
+    pool = executor or cf.ProcessPoolExecutor(max_workers=workers)
+    try:
+        futures = {pool.submit(grade_job, job, specs[job.assignment], limits, isolation): job
+                   for job in todo}
+        for future in cf.as_completed(futures):
+            report.write_result(out, future.result())
+            finished += 1
+            _progress(finished, len(jobs), started, stream)
+    finally:
+        if own_pool:
+            pool.shutdown(cancel_futures=True)
+    if jobs:
+        stream.write("\n")
+    results = [r for r in report.load_results(out)
+               if (r["student_id"], r["assignment"]) in {(j.student_id, j.assignment)
+                                                         for j in jobs}]
+    report.write_grades_csv(out, results)
+    return results, skipped

@@ -1,0 +1,96 @@
+"""What the grader writes: grades.csv, one result JSON and one feedback page per submission.
+
+The JSON is for the instructor (it includes the detail of failures and the grader's own log); the
+feedback HTML is for the student and holds only test descriptions, points and messages, never
+hidden-test code or expected values.
+"""
+import csv
+import html
+import json
+import os
+from pathlib import Path
+
+CSV_COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "notes"]
+
+
+def result_dir(out, student_id, assignment):
+    return Path(out) / "submissions" / student_id / assignment
+
+
+def write_atomic(path, text):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def write_result(out, result):
+    folder = result_dir(out, result["student_id"], result["assignment"])
+    write_atomic(folder / "feedback.html", feedback_html(result))
+    # the JSON last: its presence marks the submission as done when a batch resumes
+    write_atomic(folder / "result.json", json.dumps(result, indent=1, sort_keys=True))
+
+
+def load_results(out):
+    results = []
+    for path in sorted(Path(out).glob("submissions/*/*/result.json")):
+        try:
+            results.append(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            continue  # a torn file from a killed run: that submission is graded again
+    return results
+
+
+def write_grades_csv(out, results):
+    rows = sorted(results, key=lambda r: (r["assignment"], r["student_id"]))
+    path = Path(out) / "grades.csv"
+    tmp = path.with_name("grades.csv.tmp")
+    with open(tmp, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS + ["exercises"])
+        writer.writeheader()
+        for r in rows:
+            exercises = "; ".join(f"{t['grade_id']}={t['points']:g}/{t['max_points']:g}"
+                                  for nb in r.get("notebooks", []) for t in nb["tests"])
+            notes = [*r.get("notes", []), *(n for nb in r.get("notebooks", [])
+                                            for n in nb.get("notes", []))]
+            writer.writerow({"student_id": r["student_id"], "assignment": r["assignment"],
+                             "score": f"{r['score']:g}", "max_score": f"{r['max_score']:g}",
+                             "status": r["status"], "notes": " | ".join(notes),
+                             "exercises": exercises})
+    os.replace(tmp, path)
+    return path
+
+
+STYLE = """
+body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#222}
+table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;
+text-align:left;vertical-align:top}.ok{color:#176317}.bad{color:#a61b1b}
+.score{font-size:1.4rem}pre{background:#f6f6f6;padding:.5rem;white-space:pre-wrap}
+"""
+
+
+def feedback_html(result):
+    e = html.escape
+    parts = [f"<!doctype html><meta charset='utf-8'><title>Feedback: {e(result['assignment'])}"
+             f"</title><style>{STYLE}</style>",
+             f"<h1>{e(result['assignment'])}: feedback for {e(result['student_id'])}</h1>",
+             f"<p class='score'>Score: <b>{result['score']:g} / {result['max_score']:g}</b></p>"]
+    for note in result.get("notes", []):
+        parts.append(f"<p>{e(note)}</p>")
+    for nb in result.get("notebooks", []):
+        parts.append(f"<h2>{e(nb['notebook'])}.ipynb: {nb['score']:g} / {nb['max_score']:g}</h2>")
+        for note in nb.get("notes", []):
+            parts.append(f"<p>{e(note)}</p>")
+        parts.append("<table><tr><th>check</th><th>points</th><th>result</th></tr>")
+        for t in nb["tests"]:
+            verdict = ("<span class='ok'>passed</span>" if t["passed"] else
+                       f"<span class='bad'>failed</span>: {e(t['message'])}")
+            parts.append(f"<tr><td>{e(t['description'])}</td>"
+                         f"<td>{t['points']:g} / {t['max_points']:g}</td><td>{verdict}</td></tr>")
+        parts.append("</table>")
+        if nb.get("cell_errors"):
+            parts.append("<h3>Errors in your cells</h3>")
+            for err in nb["cell_errors"]:
+                parts.append(f"<p>{e(err['cell'])}:</p><pre>{e(err['error'])}</pre>")
+    return "\n".join(parts) + "\n"

@@ -1,0 +1,262 @@
+"""Starting the worker in a sandbox and talking to it.
+
+With bubblewrap (Linux), the worker sees a read-only system, the Python installation and bpkit,
+its own scratch folder (the only writable place), a private /tmp, and nothing else: not the
+course folder, the gradebook, other submissions or the network. Without bubblewrap it runs as an
+ordinary process with resource limits, and `isolation_warning()` says what that leaves open.
+"""
+import functools
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader import wire
+from grader.worker import MAX_FRAME, _HEADER
+
+WORKER = Path(__file__).with_name("worker.py")
+SANDBOX_WORKER = "/opt/bpgrader/worker.py"
+
+MiB = 1024 * 1024
+
+
+@dataclass
+class Limits:
+    """Resource limits for one submission's process (all configurable from the command line)."""
+    memory: int = 2048 * MiB         # address space, bytes
+    cpu_seconds: int = 300           # CPU time of the whole process
+    processes: int = 64              # only enforced for non-root users
+    file_size: int = 64 * MiB        # largest file it may write
+    open_files: int = 256
+    cell_timeout: float = 60.0       # wall-clock seconds for one cell or one call
+    startup_timeout: float = 60.0
+    notebook_timeout: float = 600.0  # wall-clock cap for a whole notebook, replays included
+
+    def rlimits(self):
+        return {"as": self.memory, "cpu": self.cpu_seconds, "nproc": self.processes,
+                "fsize": self.file_size, "nofile": self.open_files, "core": 0}
+
+
+class SandboxDied(Exception):
+    """The worker process ended or stopped answering; `reason` says how, for the student."""
+
+
+@dataclass
+class Reply:
+    ok: bool
+    value: object = None
+    error: str = ""
+    warnings: list = field(default_factory=list)
+    args_after: list = field(default_factory=list)
+    stdout: str = ""
+    stderr: str = ""
+    timeout: bool = False
+
+
+@functools.lru_cache(maxsize=None)
+def bwrap_available():
+    path = shutil.which("bwrap")
+    if not path or not sys.platform.startswith("linux"):
+        return None
+    probe = subprocess.run([path, "--ro-bind", "/", "/", "--unshare-all", "true"],
+                           capture_output=True)
+    return path if probe.returncode == 0 else None
+
+
+def isolation_warning():
+    return ("WARNING: bubblewrap (bwrap) is not available, so submissions run as ordinary "
+            "processes with resource limits only. Their code can read every file you can read "
+            "(solutions, hidden tests, other submissions), write where you can write and use "
+            "the network. Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap) "
+            "before grading submissions you do not trust.")
+
+
+def _bwrap_command(bwrap, scratch, python):
+    """Mount only what the worker needs; everything else does not exist inside."""
+    prefix = Path(sys.prefix).resolve()
+    base_prefix = Path(sys.base_prefix).resolve()
+    import bpkit
+    bpkit_dir = Path(bpkit.__file__).resolve().parent
+    cmd = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+           "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    for system_dir in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc"):
+        if os.path.exists(system_dir):
+            cmd += ["--ro-bind", system_dir, system_dir]
+    for tree in {str(base_prefix), str(prefix), str(bpkit_dir)}:
+        cmd += ["--ro-bind", tree, tree]
+    cmd += ["--ro-bind", str(WORKER), SANDBOX_WORKER,
+            "--bind", str(scratch), str(scratch), "--chdir", str(scratch), "--"]
+    return cmd + [python, "-I", SANDBOX_WORKER]
+
+
+class Session:
+    """One worker process, restartable, for one notebook of one submission."""
+
+    def __init__(self, scratch, limits=None, isolation="auto"):
+        self.scratch = Path(scratch)
+        self.limits = limits or Limits()
+        self.bwrap = bwrap_available() if isolation in ("auto", "bwrap") else None
+        if isolation == "bwrap" and not self.bwrap:
+            raise RuntimeError("bubblewrap was asked for but cannot run here")
+        self.proc = None
+        self.generation = 0
+
+    @property
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def start(self):
+        self.stop()
+        request_r, request_w = os.pipe()
+        reply_r, reply_w = os.pipe()
+        python = sys.executable
+        argv = [str(request_r), str(reply_w), json.dumps(self.limits.rlimits())]
+        if self.bwrap:
+            cmd = _bwrap_command(self.bwrap, self.scratch, python) + argv
+        else:
+            cmd = [python, "-I", str(WORKER)] + argv
+        env = {"PATH": "/usr/bin:/bin", "HOME": str(self.scratch), "LANG": "C.UTF-8",
+               "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(self.scratch / ".matplotlib"),
+               "IPYTHONDIR": str(self.scratch / ".ipython"), "PYTHONHASHSEED": "0",
+               "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+        log = open(self.scratch / ".worker.log", "ab")
+        try:
+            self.proc = subprocess.Popen(cmd, cwd=self.scratch, env=env, stdin=subprocess.DEVNULL,
+                                         stdout=log, stderr=log, pass_fds=(request_r, reply_w),
+                                         start_new_session=True)
+        finally:
+            log.close()
+            os.close(request_r)
+            os.close(reply_w)
+        self.request_fd, self.reply_fd = request_w, reply_r
+        self.generation += 1
+        self._read(self.limits.startup_timeout, "starting the notebook's Python process")
+
+    def stop(self):
+        if self.proc is None:
+            return
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.proc.wait()
+        for fd in (self.request_fd, self.reply_fd):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self.proc = None
+
+    def _death_reason(self, doing):
+        self.proc.wait()
+        code = self.proc.returncode
+        signum = -code if code < 0 else (code - 128 if code > 128 else 0)
+        names = {signal.SIGKILL: "was killed (over the memory or CPU-time limit?)",
+                 signal.SIGSEGV: "crashed with a segmentation fault",
+                 signal.SIGXCPU: "ran out of CPU time", signal.SIGABRT: "aborted"}
+        if signum:
+            how = names.get(signum, f"was stopped by signal {signum}")
+        else:
+            how = f"exited with status {code} (os._exit or a hard exit in the code?)"
+        return f"The notebook's Python process {how} while {doing}."
+
+    def _read(self, timeout, doing):
+        deadline = time.monotonic() + timeout
+        data = b""
+        need = _HEADER.size
+        size = None
+        while len(data) < need:
+            remaining = deadline - time.monotonic()
+            ready = select.select([self.reply_fd], [], [], max(remaining, 0))[0]
+            if not ready:
+                self.stop()
+                raise SandboxDied(f"Timed out after {timeout:g} s while {doing} "
+                                  "(an endless loop, or far too slow?).")
+            chunk = os.read(self.reply_fd, min(need - len(data), 1 << 20))
+            if not chunk:
+                reason = self._death_reason(doing)
+                self.stop()
+                raise SandboxDied(reason)
+            data += chunk
+            if size is None and len(data) >= _HEADER.size:
+                (size,) = _HEADER.unpack(data[:_HEADER.size])
+                if size > MAX_FRAME:
+                    self.stop()
+                    raise SandboxDied(f"The notebook sent an oversized reply while {doing}.")
+                need = _HEADER.size + size
+        try:
+            return json.loads(data[_HEADER.size:])
+        except ValueError:
+            self.stop()
+            raise SandboxDied(f"The notebook sent a malformed reply while {doing}.") from None
+
+    def send(self, message, doing):
+        """Send one request and return the raw reply; SandboxDied if the worker is lost."""
+        if not self.alive:
+            raise SandboxDied(f"The notebook's Python process was not running while {doing}.")
+        timeout = self.limits.cell_timeout
+        message = dict(message, timeout=timeout)
+        try:
+            from grader.worker import write_frame
+            write_frame(self.request_fd, message)
+        except OSError:
+            reason = self._death_reason(doing)
+            self.stop()
+            raise SandboxDied(reason) from None
+        # the worker interrupts itself at `timeout`; the grace period covers code that ignores it
+        raw = self._read(timeout + 5, doing)
+        if not isinstance(raw, dict):
+            self.stop()
+            raise SandboxDied(f"The notebook sent a malformed reply while {doing}.")
+        return raw
+
+    def execute(self, code, doing="running a cell"):
+        raw = self.send({"op": "exec", "code": code}, doing)
+        return Reply(ok=bool(raw.get("ok")), error=str(raw.get("error", ""))[:4000],
+                     stdout=str(raw.get("stdout", ""))[:40000],
+                     stderr=str(raw.get("stderr", ""))[:40000], timeout=bool(raw.get("timeout")))
+
+    def evaluate(self, message, doing, return_args=False):
+        """A call/getattr/operator request; the value decoded as plain data."""
+        raw = self.send(dict(message, return_args=return_args), doing)
+        reply = Reply(ok=bool(raw.get("ok")), error=str(raw.get("error", ""))[:4000],
+                      timeout=bool(raw.get("timeout")))
+        try:
+            if reply.ok:
+                reply.value = wire.decode(raw.get("value"), self)
+                reply.args_after = wire.decode(raw.get("args_after", []), self)
+            warnings = raw.get("warnings", [])
+            reply.warnings = [str(w)[:500] for w in warnings][:20] if isinstance(warnings,
+                                                                                 list) else []
+        except wire.BadReply as exc:
+            reply.ok, reply.error = False, f"returned a value the grader cannot read: {exc}"
+        return reply
+
+    def encode(self, value):
+        return wire.encode(value)
+
+    def request(self, message):
+        """Used by RemoteObject: evaluate and return the value, raising on error."""
+        reply = self.evaluate(message, "evaluating an object the code returned")
+        if not reply.ok:
+            raise RemoteError(reply.error)
+        return reply.value
+
+    def call(self, target, args, kwargs):
+        reply = self.evaluate({"op": "call", "target": target,
+                               "args": [wire.encode(a) for a in args],
+                               "kwargs": {k: wire.encode(v) for k, v in kwargs.items()}},
+                              "calling a function")
+        if not reply.ok:
+            raise RemoteError(reply.error)
+        return reply.value
+
+
+class RemoteError(Exception):
+    """The submission's code raised an exception in the sandbox; the message is its own."""

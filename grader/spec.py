@@ -1,0 +1,122 @@
+"""The trusted definition of an assignment, read from its source notebooks.
+
+The grader takes the tests, their points and every read-only cell from here, never from a
+submission: a submission contributes only the code of its answer cells and any cells it added.
+"""
+import ast
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+HIDDEN_MARKERS = re.compile(r"^\s*### (BEGIN|END) HIDDEN TESTS\s*$", re.MULTILINE)
+HIDDEN_BLOCK = re.compile(r"^\s*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[^\n]*\n?",
+                          re.MULTILINE | re.DOTALL)
+SOLUTION_BLOCK = re.compile(r"^(\s*)### BEGIN SOLUTION.*?### END SOLUTION[^\n]*",
+                            re.MULTILINE | re.DOTALL)
+
+
+@dataclass
+class Test:
+    grade_id: str
+    points: float
+    source: str            # visible and hidden tests, markers removed: run by the grader only
+    visible_source: str    # what the student's copy shows
+    description: str
+
+
+@dataclass
+class Cell:
+    grade_id: str
+    kind: str              # "solution", "test" or "locked"
+    source: str
+
+
+@dataclass
+class NotebookSpec:
+    assignment: str
+    name: str
+    cells: list                              # the graded and read-only code cells, in order
+    tests: dict = field(default_factory=dict)
+    exercise_names: list = field(default_factory=list)
+
+    @property
+    def max_score(self):
+        return sum(t.points for t in self.tests.values())
+
+
+def nbgrader_meta(cell):
+    meta = cell.get("metadata", {}).get("nbgrader")
+    return meta if isinstance(meta, dict) else {}
+
+
+def cell_source(cell):
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def student_version(source):
+    """The cell as nbgrader's generate_assignment shows it to students."""
+    source = HIDDEN_BLOCK.sub("", source)
+    return SOLUTION_BLOCK.sub(r"\1# YOUR CODE HERE\n\1raise NotImplementedError()", source)
+
+
+def defined_names(source):
+    """Top-level names a cell binds (functions, classes, assignments)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    names = []
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names += [t.id for t in targets if isinstance(t, ast.Name)]
+    return names
+
+
+def docstring(source):
+    try:
+        text = ast.get_docstring(ast.parse(source))
+    except SyntaxError:
+        text = None
+    return (text or "").strip().splitlines()[0] if text else ""
+
+
+def load_notebook_spec(path, assignment=None):
+    """Read a source notebook (nbgrader markers) into a NotebookSpec."""
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    spec = NotebookSpec(assignment=assignment or path.parent.name, name=path.stem, cells=[])
+    for cell in nb.cells:
+        meta = nbgrader_meta(cell)
+        grade_id = meta.get("grade_id")
+        if cell.cell_type != "code" or not grade_id:
+            continue
+        source = cell_source(cell)
+        if meta.get("grade") and not meta.get("solution"):
+            kind = "test"
+            spec.tests[grade_id] = Test(
+                grade_id=grade_id, points=float(meta.get("points", 0)),
+                source=HIDDEN_MARKERS.sub("", source), visible_source=student_version(source),
+                description=docstring(source) or grade_id)
+        elif meta.get("solution"):
+            kind = "solution"
+            spec.exercise_names += [n for n in defined_names(source)
+                                    if n not in spec.exercise_names]
+        elif meta.get("locked"):
+            kind = "locked"
+        else:
+            continue
+        spec.cells.append(Cell(grade_id=grade_id, kind=kind, source=source))
+    return spec
+
+
+def load_assignment(source_dir):
+    """{notebook name: NotebookSpec} for every notebook of one assignment folder."""
+    source_dir = Path(source_dir)
+    return {p.stem: load_notebook_spec(p, source_dir.name)
+            for p in sorted(source_dir.glob("*.ipynb"))}

@@ -1,0 +1,143 @@
+"""Turning the sandbox's replies into plain values, trusting nothing in them.
+
+Only JSON scalars, lists, tuples, string-keyed dicts and numeric ndarrays (loaded from .npy with
+allow_pickle=False, as the base ndarray class) come out of `decode`. Anything else the student's
+code returned stays in the sandbox and is represented here by an inert `RemoteObject` handle.
+"""
+import base64
+import io
+import math
+
+import numpy as np
+
+NUMERIC_KINDS = "biufc"
+
+
+class BadReply(Exception):
+    """The sandbox sent something that is not a well-formed plain value."""
+
+
+class RemoteObject:
+    """A handle to an object that stays in the sandbox. It never compares equal to anything but
+    itself and has no truth value or array form, so a forged `__eq__` cannot reach a verdict."""
+
+    def __init__(self, session, key, type_name, text):
+        self._session, self._key = session, key
+        self.type_name, self.text = type_name, text
+
+    def __repr__(self):
+        return f"<{self.type_name} object in the sandbox: {self.text}>"
+
+    def __eq__(self, other):
+        return self is other
+
+    __hash__ = object.__hash__
+
+    def __bool__(self):
+        raise TypeError(f"a {self.type_name} object returned by the submission has no trusted "
+                        "truth value")
+
+    def __array__(self, *args, **kwargs):
+        raise TypeError(f"the submission returned a {self.type_name} object, not an array")
+
+    def __getattr__(self, attr):
+        if attr.startswith("_"):
+            raise AttributeError(attr)
+        return self._session.request({"op": "getattr", "target": {"ref": self._key},
+                                      "attr": attr})
+
+    def __call__(self, *args, **kwargs):
+        return self._session.call({"ref": self._key}, args, kwargs)
+
+
+def _operator(name, reflected=False):
+    def method(self, *other):
+        args = [self, *other] if not reflected else [*other, self]
+        return self._session.request({"op": "operator", "fn": name,
+                                      "args": [self._session.encode(a) for a in args]})
+    return method
+
+
+for _name in ("add", "sub", "mul", "truediv", "pow", "matmul", "floordiv", "mod"):
+    setattr(RemoteObject, f"__{_name}__", _operator(_name))
+    setattr(RemoteObject, f"__r{_name}__", _operator(_name, reflected=True))
+RemoteObject.__neg__ = _operator("neg")
+
+
+def encode(value, depth=0):
+    """Encode a trusted value (the grader's own test input) for the sandbox."""
+    if depth > 20:
+        raise ValueError("test input nested too deeply")
+    if isinstance(value, RemoteObject):
+        return {"$ref": value._key}
+    if value is None or isinstance(value, (bool, str, int)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else {"$float": repr(value)}
+    if isinstance(value, (np.ndarray, np.generic)):
+        buffer = io.BytesIO()
+        np.lib.format.write_array(buffer, np.asarray(value), allow_pickle=False)
+        return {"$nd": base64.b64encode(buffer.getvalue()).decode(),
+                "$scalar": int(isinstance(value, np.generic))}
+    if isinstance(value, (list, tuple)):
+        tag = "$list" if isinstance(value, list) else "$tuple"
+        return {tag: [encode(v, depth + 1) for v in value]}
+    if isinstance(value, dict):
+        return {"$dict": [[str(k), encode(v, depth + 1)] for k, v in value.items()]}
+    raise TypeError(f"cannot send a {type(value).__name__} to the sandbox")
+
+
+def decode(data, session=None, depth=0):
+    """Decode a value the sandbox sent: plain data or RemoteObject handles, nothing else."""
+    if depth > 25:
+        raise BadReply("value nested too deeply")
+    if data is None or type(data) in (bool, int, str):
+        return data
+    if type(data) is float:
+        return data
+    if type(data) is list:
+        return [decode(v, session, depth + 1) for v in data]
+    if type(data) is not dict or len(data) > 4:
+        raise BadReply(f"unexpected {type(data).__name__} in a reply")
+    if "$float" in data:
+        text = data["$float"]
+        if text not in ("nan", "inf", "-inf") and not _is_number(text):
+            raise BadReply("malformed float")
+        return float(text)
+    if "$nd" in data:
+        return _decode_array(data)
+    for tag, kind in (("$list", list), ("$tuple", tuple)):
+        if tag in data and type(data[tag]) is list:
+            return kind(decode(v, session, depth + 1) for v in data[tag])
+    if "$dict" in data and type(data["$dict"]) is list:
+        items = data["$dict"]
+        if not all(type(p) is list and len(p) == 2 and type(p[0]) is str for p in items):
+            raise BadReply("malformed dict")
+        return {k: decode(v, session, depth + 1) for k, v in items}
+    if "$ref" in data and type(data["$ref"]) is int:
+        return RemoteObject(session, data["$ref"], str(data.get("$type", "?"))[:100],
+                            str(data.get("$repr", ""))[:200])
+    raise BadReply(f"unknown value tag {sorted(data)[:3]}")
+
+
+def _is_number(text):
+    try:
+        float(text)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _decode_array(data):
+    if type(data["$nd"]) is not str:
+        raise BadReply("malformed array")
+    try:
+        raw = base64.b64decode(data["$nd"], validate=True)
+        array = np.lib.format.read_array(io.BytesIO(raw), allow_pickle=False)
+    except Exception as exc:
+        raise BadReply(f"unreadable array ({type(exc).__name__})") from None
+    if type(array) is not np.ndarray or array.dtype.kind not in NUMERIC_KINDS:
+        raise BadReply(f"array of non-numeric dtype {array.dtype}")
+    if array.dtype.byteorder not in "=|":
+        array = array.astype(array.dtype.newbyteorder("="))
+    return array[()] if data.get("$scalar") else array

@@ -1,0 +1,273 @@
+"""The process that runs a submission's code, inside the sandbox.
+
+It executes notebook cells in an IPython shell and answers the grader's requests to call the
+functions the cells defined. Everything it sends back is plain data: JSON, with numeric arrays as
+.npy bytes. The grader treats all of it as untrusted (this process runs the student's code, so the
+student controls it); it never sends anything that could run code in the grader.
+
+Run as: python -I worker.py REQUEST_FD REPLY_FD LIMITS_JSON. Only the standard library, numpy and
+IPython are imported here: this file is also imported by the grader for the framing functions.
+"""
+import base64
+import io
+import json
+import os
+import struct
+import sys
+
+MAX_FRAME = 64 * 1024 * 1024
+MAX_TEXT = 20_000
+MAX_ITEMS = 100_000
+_HEADER = struct.Struct(">I")
+
+
+def write_frame(fd, message):
+    data = json.dumps(message, allow_nan=False).encode()
+    payload = _HEADER.pack(len(data)) + data
+    view = memoryview(payload)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def read_exact(fd, size):
+    chunks, remaining = [], size
+    while remaining:
+        chunk = os.read(fd, min(remaining, 1 << 20))
+        if not chunk:
+            raise EOFError("the other side closed the channel")
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_frame(fd, limit=MAX_FRAME):
+    (size,) = _HEADER.unpack(read_exact(fd, _HEADER.size))
+    if size > limit:
+        raise ValueError(f"a message of {size} bytes is over the limit of {limit}")
+    return json.loads(read_exact(fd, size))
+
+
+class CappedText(io.TextIOBase):
+    """A text stream that keeps the first MAX_TEXT characters and counts the rest."""
+
+    def __init__(self):
+        self.parts, self.kept, self.dropped = [], 0, 0
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        text = str(text)
+        room = MAX_TEXT - self.kept
+        self.parts.append(text[:room])
+        self.kept += min(len(text), max(room, 0))
+        self.dropped += max(len(text) - max(room, 0), 0)
+        return len(text)
+
+    def getvalue(self):
+        tail = f"\n... ({self.dropped} more characters not kept)" if self.dropped else ""
+        return "".join(self.parts) + tail
+
+
+class CellTimeout(BaseException):
+    """Raised inside the student's code when its time is up (BaseException: `except Exception`
+    in the student's code does not swallow it)."""
+
+
+class Worker:
+    OPERATORS = {"add", "sub", "mul", "truediv", "pow", "neg", "matmul", "floordiv", "mod"}
+
+    def __init__(self, shell):
+        import numpy
+        self.np = numpy
+        self.shell = shell
+        self.refs = {}
+
+    # --- values -------------------------------------------------------------------------------
+    def encode(self, value, depth=0):
+        np = self.np
+        if depth > 20:
+            return self.ref(value)
+        if value is None or type(value) in (bool, str):
+            return value if type(value) is not str else value[:MAX_TEXT]
+        if type(value) is int:
+            return value if abs(value) < 2 ** 63 else {"$float": repr(float(value))}
+        if type(value) is float:
+            return value if value == value and abs(value) != float("inf") else {"$float": repr(value)}
+        if isinstance(value, np.ndarray) and value.dtype.kind in "biufc" and value.size <= 10**7:
+            return {"$nd": self.npy(value.view(np.ndarray)), "$cls": type(value).__name__}
+        if isinstance(value, np.generic) and value.dtype.kind in "biufc":
+            return {"$nd": self.npy(np.asarray(value)), "$cls": type(value).__name__, "$scalar": 1}
+        if type(value) in (list, tuple) and len(value) <= MAX_ITEMS:
+            tag = "$list" if type(value) is list else "$tuple"
+            return {tag: [self.encode(v, depth + 1) for v in value]}
+        if type(value) is dict and len(value) <= MAX_ITEMS and all(type(k) is str for k in value):
+            return {"$dict": [[k, self.encode(v, depth + 1)] for k, v in value.items()]}
+        return self.ref(value)
+
+    def npy(self, array):
+        buffer = io.BytesIO()
+        self.np.lib.format.write_array(buffer, self.np.ascontiguousarray(array), allow_pickle=False)
+        return base64.b64encode(buffer.getvalue()).decode()
+
+    def ref(self, value):
+        key = id(value)
+        self.refs[key] = value
+        try:
+            text = repr(value)[:200]
+        except BaseException:
+            text = "<repr failed>"
+        return {"$ref": key, "$type": type(value).__name__[:100], "$repr": text}
+
+    def decode(self, data):
+        np = self.np
+        if isinstance(data, list):
+            return [self.decode(v) for v in data]
+        if not isinstance(data, dict):
+            return data
+        if "$nd" in data:
+            array = np.lib.format.read_array(io.BytesIO(base64.b64decode(data["$nd"])),
+                                             allow_pickle=False)
+            return array[()] if data.get("$scalar") else array
+        if "$float" in data:
+            return float(data["$float"])
+        if "$ref" in data:
+            return self.refs[data["$ref"]]
+        if "$list" in data:
+            return [self.decode(v) for v in data["$list"]]
+        if "$tuple" in data:
+            return tuple(self.decode(v) for v in data["$tuple"])
+        if "$dict" in data:
+            return {k: self.decode(v) for k, v in data["$dict"]}
+        raise ValueError(f"unknown value tag in {sorted(data)}")
+
+    def target(self, spec):
+        if "ref" in spec:
+            return self.refs[spec["ref"]]
+        name = spec["name"]
+        if name not in self.shell.user_ns:
+            raise NameError(f"name '{name}' is not defined: was its cell run, or renamed?")
+        return self.shell.user_ns[name]
+
+    # --- requests -----------------------------------------------------------------------------
+    def handle(self, request):
+        op = request.get("op")
+        if op == "ping":
+            return {"ok": True}
+        if op == "exec":
+            return self.execute(request["code"])
+        if op == "release":
+            for key in request.get("refs", []):
+                self.refs.pop(key, None)
+            return {"ok": True}
+        return self.evaluate(request)
+
+    def execute(self, code):
+        result = self.shell.run_cell(code, store_history=False)
+        error = result.error_before_exec or result.error_in_exec
+        return {"ok": error is None, "error": describe(error) if error else ""}
+
+    def evaluate(self, request):
+        import operator
+        import warnings
+        np = self.np
+        op = request["op"]
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            saved = np.seterr(all="warn", under="ignore")
+            try:
+                if op == "call":
+                    fn = self.target(request["target"])
+                    args = [self.decode(a) for a in request.get("args", [])]
+                    kwargs = {k: self.decode(v) for k, v in request.get("kwargs", {}).items()}
+                    value = fn(*args, **kwargs)
+                elif op == "getattr":
+                    args = []
+                    value = getattr(self.target(request["target"]), request["attr"])
+                elif op == "operator" and request["fn"] in self.OPERATORS:
+                    args = [self.decode(a) for a in request["args"]]
+                    value = getattr(operator, request["fn"])(*args)
+                else:
+                    return {"ok": False, "error": f"unknown request {op!r}"}
+                reply = {"ok": True, "value": self.encode(value)}
+            except Exception as exc:
+                return {"ok": False, "error": describe(exc)}
+            finally:
+                np.seterr(**saved)
+        reply["warnings"] = [f"{w.category.__name__}: {w.message}"[:500] for w in caught[:20]]
+        if request.get("return_args"):
+            reply["args_after"] = [self.encode(a) for a in args]
+        return reply
+
+
+def describe(error):
+    """'TypeError: ... (in f, line 3: `code`)', with the frame of the student's code."""
+    import traceback
+    text = f"{type(error).__name__}: {error}".rstrip(": ")[:2000]
+    frames = [f for f in traceback.extract_tb(error.__traceback__)
+              if "site-packages" not in f.filename and not f.filename.endswith("worker.py")]
+    if frames:
+        last = frames[-1]
+        code = f": `{last.line.strip()[:200]}`" if last.line else ""
+        where = "cell" if last.name == "<module>" else last.name
+        text += f" (in {where}, line {last.lineno}{code})"
+    return text
+
+
+def apply_limits(limits):
+    import resource
+    import signal
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    for name, value in limits.items():
+        kind = getattr(resource, f"RLIMIT_{name.upper()}", None)
+        if kind is not None and value is not None:
+            try:
+                resource.setrlimit(kind, (value, value))
+            except (ValueError, OSError):
+                pass  # a limit the platform lacks; the grader's timeouts still apply
+
+
+def serve(request_fd, reply_fd):
+    import signal
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    config = Config()
+    config.HistoryManager.enabled = False
+    shell = InteractiveShell.instance(config=config)
+    worker = Worker(shell)
+
+    def on_alarm(signum, frame):
+        raise CellTimeout("the time limit for this step ran out (an endless loop?)")
+
+    signal.signal(signal.SIGALRM, on_alarm)
+    while True:
+        try:
+            request = read_frame(request_fd)
+        except EOFError:
+            return
+        out, err = CappedText(), CappedText()
+        sys.stdout, sys.stderr = out, err
+        signal.setitimer(signal.ITIMER_REAL, float(request.get("timeout", 0)))
+        try:
+            reply = worker.handle(request)
+        except CellTimeout as exc:
+            reply = {"ok": False, "error": f"Timeout: {exc}", "timeout": True}
+        except BaseException as exc:  # SystemExit, KeyboardInterrupt, a bad request
+            reply = {"ok": False, "error": describe(exc)}
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+        reply["stdout"], reply["stderr"] = out.getvalue(), err.getvalue()
+        write_frame(reply_fd, reply)
+
+
+def main(argv):
+    request_fd, reply_fd = int(argv[1]), int(argv[2])
+    apply_limits(json.loads(argv[3]))
+    write_frame(reply_fd, {"ok": True, "ready": True, "pid": os.getpid()})
+    serve(request_fd, reply_fd)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

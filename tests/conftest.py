@@ -1,0 +1,64 @@
+"""Shared fixtures: the course's paths and a factory of submissions made from the reference."""
+import json
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLUTIONS = ROOT / "solutions"
+NOTEBOOKS = ROOT / "notebooks"
+sys.path.insert(0, str(ROOT))
+
+NB01 = ("01_forward_pass", "01_forward_pass")
+
+
+def solution_path(assignment, name):
+    return SOLUTIONS / assignment / f"{name}.ipynb"
+
+
+def release_path(assignment, name):
+    return NOTEBOOKS / assignment / f"{name}.ipynb"
+
+
+def replace_answers(nb, answers):
+    """Replace the source of answer cells, by grade_id; unknown ids are an error in the test."""
+    found = set()
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in answers:
+            cell.source = answers[grade_id]
+            found.add(grade_id)
+    missing = set(answers) - found
+    assert not missing, f"no answer cells {missing} in the notebook"
+    return nb
+
+
+class SubmissionFolder:
+    """A folder laid out as nbgrader's submitted/: <student>/<assignment>/<notebook>.ipynb."""
+
+    def __init__(self, root):
+        self.root = Path(root)
+
+    def add(self, student, answers=None, assignment=NB01[0], name=NB01[1], base="solution",
+            mutate=None, raw=None):
+        folder = self.root / student / assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.ipynb"
+        if raw is not None:
+            path.write_bytes(raw)
+            return path
+        source = solution_path(assignment, name) if base == "solution" else \
+            release_path(assignment, name)
+        nb = nbformat.read(source, as_version=4)
+        replace_answers(nb, answers or {})
+        if mutate:
+            nb = mutate(nb) or nb
+        path.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+        return path
+
+
+@pytest.fixture
+def submissions(tmp_path):
+    return SubmissionFolder(tmp_path / "submitted")

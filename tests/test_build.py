@@ -1,0 +1,52 @@
+"""notebooks/ is exactly what nbgrader generates from solutions/, and gives nothing away."""
+import re
+
+import nbformat
+import pytest
+
+from conftest import NOTEBOOKS, SOLUTIONS
+from grader import build, spec
+
+
+def test_committed_notebooks_match_a_fresh_build():
+    drift = build.build(check=True)
+    assert drift == [], f"run `python -m grader build`; stale: {drift}"
+
+
+def pairs():
+    return [(s, NOTEBOOKS / s.relative_to(SOLUTIONS)) for s in sorted(SOLUTIONS.rglob("*.ipynb"))]
+
+
+@pytest.mark.parametrize("source,release", pairs(), ids=lambda p: p.name)
+def test_student_copy_holds_no_solution_or_hidden_test(source, release):
+    solution_nb = nbformat.read(source, as_version=4)
+    student_text = release.read_text()
+    student_nb = nbformat.read(release, as_version=4)
+    secret = []
+    for cell in solution_nb.cells:
+        text = spec.cell_source(cell)
+        for block in re.findall(r"### BEGIN (?:SOLUTION|HIDDEN TESTS)\n(.*?)### END", text, re.S):
+            secret += [line.strip() for line in block.splitlines() if len(line.strip()) > 12]
+    assert secret, "the source should have solutions and hidden tests to hide"
+    for line in secret:
+        assert line not in student_text, f"leaked into {release.name}: {line!r}"
+    assert "BEGIN SOLUTION" not in student_text and "HIDDEN TESTS" not in student_text
+    stubs = [c for c in student_nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
+    assert stubs and all("raise NotImplementedError()" in c.source for c in stubs)
+
+
+@pytest.mark.parametrize("source,release", pairs(), ids=lambda p: p.name)
+def test_student_copy_is_stored_without_outputs(source, release):
+    nb = nbformat.read(release, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+
+
+def test_grade_cells_have_points_and_a_docstring():
+    for path, _ in pairs():
+        nb_spec = spec.load_notebook_spec(path)
+        assert nb_spec.tests, path
+        for test in nb_spec.tests.values():
+            assert test.points > 0, test.grade_id
+            assert test.description != test.grade_id, f"{test.grade_id} needs a docstring"

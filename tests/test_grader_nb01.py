@@ -1,0 +1,232 @@
+"""The grader on notebook 01: the reference gets full marks, the blank copy zero, each realistic
+mistake loses points on its own exercise, equivalent answers pass, and forgeries get nothing.
+
+All submissions are graded in one parallel batch (module fixture), then each case is asserted.
+"""
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import NB01, ROOT, SubmissionFolder
+from grader import batch, sandbox
+
+ALL = ["test_sigmoid", "test_sigmoid_stable", "test_tanh", "test_relu", "test_dense",
+       "test_two_layer_forward"]
+MAX = {"test_sigmoid": 2, "test_sigmoid_stable": 1, "test_tanh": 1, "test_relu": 1,
+       "test_dense": 2, "test_two_layer_forward": 3}
+
+
+def fn(name, args, body):
+    return f"def {name}({args}):\n" + "".join(f"    {line}\n" for line in body.splitlines())
+
+
+# Wrong answers: (answers by grade_id, the tests that must fail, the tests that must pass).
+# Tests not named in either list may go either way (a bug in sigmoid also breaks tanh, say).
+WRONG = {
+    "sigmoid_sign_flipped": ({"sigmoid": fn("sigmoid", "z", "return 1 / (1 + np.exp(z))")},
+                             ["test_sigmoid"], ["test_relu", "test_dense"]),
+    "sigmoid_textbook_overflows": (
+        {"sigmoid": fn("sigmoid", "z", "return 1 / (1 + np.exp(-z))")},
+        ["test_sigmoid_stable"], ["test_sigmoid", "test_tanh", "test_relu", "test_dense",
+                                  "test_two_layer_forward"]),
+    "sigmoid_exp_ratio_nan": ({"sigmoid": fn("sigmoid", "z", "return np.exp(z) / (1 + np.exp(z))")},
+                              ["test_sigmoid_stable"], ["test_relu", "test_dense"]),
+    "sigmoid_float32": ({"sigmoid": fn("sigmoid", "z",
+                                       "z = z.astype(np.float32)\nreturn 1 / (1 + np.exp(-z))")},
+                        ["test_sigmoid"], ["test_relu", "test_dense"]),
+    "sigmoid_one_value_per_row": ({"sigmoid": fn("sigmoid", "z",
+                                                 "return np.mean(1 / (1 + np.exp(-z)), axis=-1)")},
+                                  ["test_sigmoid"], ["test_relu", "test_dense"]),
+    "tanh_argument_not_doubled": ({"tanh": fn("tanh", "z", "return 2 * sigmoid(z) - 1")},
+                                  ["test_tanh"], ["test_sigmoid", "test_relu", "test_dense",
+                                                  "test_two_layer_forward"]),
+    "relu_mask_inverted": ({"relu": fn("relu", "z", "return z * (z < 0)")},
+                           ["test_relu"], [t for t in ALL if t != "test_relu"]),
+    "relu_modifies_input": ({"relu": fn("relu", "z", "z[z < 0] = 0.0\nreturn z")},
+                            ["test_relu"], [t for t in ALL if t != "test_relu"]),
+    "relu_returns_mask": ({"relu": fn("relu", "z", "return z > 0")},
+                          ["test_relu"], [t for t in ALL if t != "test_relu"]),
+    "relu_abs": ({"relu": fn("relu", "z", "return np.abs(z)")},
+                 ["test_relu"], [t for t in ALL if t != "test_relu"]),
+    "dense_no_bias": ({"dense": fn("dense", "x, W, b", "return x @ W")},
+                      ["test_dense"], ["test_sigmoid", "test_tanh", "test_relu"]),
+    "dense_transposed": ({"dense": fn("dense", "x, W, b", "return (x @ W + b).T")},
+                         ["test_dense"], ["test_sigmoid", "test_tanh", "test_relu"]),
+    "dense_bias_as_column": ({"dense": fn("dense", "x, W, b", "return x @ W + b[:, None]")},
+                             ["test_dense"], ["test_sigmoid", "test_tanh", "test_relu"]),
+    "two_layer_sigmoid_on_output": (
+        {"two_layer_forward": fn("two_layer_forward", "x, params",
+                                 "h = sigmoid(dense(x, params['W1'], params['b1']))\n"
+                                 "return sigmoid(dense(h, params['W2'], params['b2']))")},
+        ["test_two_layer_forward"], [t for t in ALL if t != "test_two_layer_forward"]),
+    "two_layer_relu_hidden": (
+        {"two_layer_forward": fn("two_layer_forward", "x, params",
+                                 "h = relu(dense(x, params['W1'], params['b1']))\n"
+                                 "return dense(h, params['W2'], params['b2'])")},
+        ["test_two_layer_forward"], [t for t in ALL if t != "test_two_layer_forward"]),
+    "two_layer_single_output_only": (  # passes the visible check, caught by a hidden one
+        {"two_layer_forward": fn("two_layer_forward", "x, params",
+                                 "h = sigmoid(dense(x, params['W1'], params['b1']))\n"
+                                 "return dense(h, params['W2'], params['b2'])[:, :1]")},
+        ["test_two_layer_forward"], [t for t in ALL if t != "test_two_layer_forward"]),
+}
+
+# Correct answers written differently from the reference: full marks.
+CORRECT = {
+    "sigmoid_via_tanh": {"sigmoid": fn("sigmoid", "z", "return 0.5 * (1 + np.tanh(0.5 * z))")},
+    "sigmoid_masks": {"sigmoid": fn("sigmoid", "z",
+                                    "z = np.asarray(z, dtype=float)\nout = np.empty_like(z)\n"
+                                    "pos = z >= 0\nout[pos] = 1 / (1 + np.exp(-z[pos]))\n"
+                                    "e = np.exp(z[~pos])\nout[~pos] = e / (1 + e)\nreturn out")},
+    "library_functions": {
+        "sigmoid": fn("sigmoid", "z", "from scipy.special import expit\nreturn expit(z)"),
+        "tanh": fn("tanh", "z", "return np.tanh(z)"),
+        "relu": fn("relu", "z", "return np.where(z > 0, z, 0.0)")},
+    "loops_and_einsum": {
+        "dense": fn("dense", "x, W, b", "out = np.zeros((x.shape[0], W.shape[1]))\n"
+                                        "for n in range(x.shape[0]):\n"
+                                        "    out[n] = np.einsum('d,dm->m', x[n], W) + b\n"
+                                        "return out"),
+        "relu": fn("relu", "z", "return np.clip(z, 0, None)")},
+    "two_layer_inline": {"two_layer_forward": fn(
+        "two_layer_forward", "x, params",
+        "W1, b1, W2, b2 = (params[k] for k in ('W1', 'b1', 'W2', 'b2'))\n"
+        "hidden = 1 / (1 + np.exp(-(np.dot(x, W1) + b1)))\n"
+        "return np.dot(hidden, W2) + b2")},
+    "noisy_but_right": {"sigmoid": fn(  # prints to stderr and warns: never marked down for that
+        "sigmoid", "z", "import sys, warnings\nprint('debug', file=sys.stderr)\n"
+                        "warnings.warn('just a note', UserWarning)\n"
+                        "e = np.exp(-np.abs(z))\nreturn np.where(z >= 0, 1 / (1 + e), e / (1 + e))")},
+}
+
+WRONG_SIGMOID = fn("sigmoid", "z", "return np.zeros_like(z)")
+FORGED = {
+    # patch numpy's comparisons in the submission's process; the verdict is computed elsewhere
+    "patched_allclose": ({"sigmoid": WRONG_SIGMOID + "\nnp.allclose = lambda *a, **k: True\n"
+                          "np.isclose = lambda a, b, *r, **k: np.ones(np.shape(a), bool)\n"
+                          "np.testing.assert_allclose = lambda *a, **k: None\n"}),
+    # return an object that claims to equal anything
+    "forged_equality": ({"sigmoid": "class Anything:\n"
+                         "    def __eq__(self, other): return True\n"
+                         "    def __ne__(self, other): return False\n"
+                         "    __array_priority__ = 1000\n"
+                         "    shape = property(lambda self: (2, 3))\n"
+                         + fn("sigmoid", "z", "return Anything()")}),
+    # an ndarray subclass whose comparisons always say "equal"
+    "forged_ndarray_subclass": ({"sigmoid": "class Liar(np.ndarray):\n"
+                                 "    def __eq__(self, other): return np.ones(self.shape, bool)\n"
+                                 + fn("sigmoid", "z", "return np.zeros_like(z).view(Liar)")}),
+    # rewrite the grade cells that follow, as stock nbgrader lets a kernel do
+    "input_transformer": ({"sigmoid": WRONG_SIGMOID + "\nget_ipython().input_transformers_cleanup"
+                           ".append(lambda lines: ['pass\\n'])\n"}),
+}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    folder = SubmissionFolder(tmp_path_factory.mktemp("nb01") / "submitted")
+    folder.add("reference")
+    folder.add("blank", base="release")
+    for name, (answers, _, _) in WRONG.items():
+        folder.add(f"wrong-{name}", answers)
+    for name, answers in CORRECT.items():
+        folder.add(f"correct-{name}", answers)
+    for name, answers in FORGED.items():
+        folder.add(f"forged-{name}", answers)
+    folder.add("broken-json", raw=b'{"cells": [ this is not json')
+    out = folder.root.parent / "results"
+    limits = sandbox.Limits(cell_timeout=10)
+    results, skipped = batch.autograde(folder.root, out, ROOT / "solutions", workers=2,
+                                       limits=limits)
+    by_student = {r["student_id"]: r for r in results}
+    return by_student, out
+
+
+def points(result):
+    return {t["grade_id"]: t["points"] for nb in result["notebooks"] for t in nb["tests"]}
+
+
+def messages(result):
+    return {t["grade_id"]: t["message"] for nb in result["notebooks"] for t in nb["tests"]}
+
+
+def test_reference_gets_full_marks(graded):
+    result = graded[0]["reference"]
+    assert result["status"] == "graded"
+    assert points(result) == MAX
+    assert result["score"] == result["max_score"] == 10
+
+
+def test_blank_student_copy_gets_zero_and_says_not_written(graded):
+    result = graded[0]["blank"]
+    assert result["score"] == 0 and result["max_score"] == 10
+    assert "not written yet" in messages(result)["test_sigmoid"]
+
+
+@pytest.mark.parametrize("name", sorted(WRONG))
+def test_wrong_answer_loses_points_on_its_exercise(graded, name):
+    _, must_fail, must_pass = WRONG[name]
+    got = points(graded[0][f"wrong-{name}"])
+    for grade_id in must_fail:
+        assert got[grade_id] == 0, f"{name}: {grade_id} should fail"
+    for grade_id in must_pass:
+        assert got[grade_id] == MAX[grade_id], f"{name}: {grade_id} should pass"
+
+
+@pytest.mark.parametrize("name,phrase", [
+    ("sigmoid_sign_flipped", "sign is flipped"), ("sigmoid_textbook_overflows", "overflow"),
+    ("relu_mask_inverted", "mask is inverted"), ("relu_modifies_input", "in place"),
+    ("relu_returns_mask", "booleans"), ("dense_no_bias", "bias b is missing"),
+    ("dense_transposed", "transposed"), ("sigmoid_float32", "float32"),
+    ("two_layer_sigmoid_on_output", "output layer is linear"),
+    ("tanh_argument_not_doubled", "must be 2z"), ("dense_bias_as_column", "broadcasting"),
+])
+def test_wrong_answer_message_names_the_mistake(graded, name, phrase):
+    text = " ".join(messages(graded[0][f"wrong-{name}"]).values())
+    assert phrase in text
+
+
+@pytest.mark.parametrize("name", sorted(CORRECT))
+def test_correct_answer_written_differently_gets_full_marks(graded, name):
+    assert points(graded[0][f"correct-{name}"]) == MAX
+
+
+@pytest.mark.parametrize("name", sorted(FORGED))
+def test_forged_submission_gets_no_credit_for_wrong_answer(graded, name):
+    got = points(graded[0][f"forged-{name}"])
+    assert got["test_sigmoid"] == 0 and got["test_sigmoid_stable"] == 0
+    if name != "input_transformer":  # that one blanks its own later cells, relu included
+        assert got["test_relu"] == MAX["test_relu"]  # the rest of the notebook is still graded
+
+
+def test_unreadable_notebook_scores_zero_with_a_reason(graded):
+    result = graded[0]["broken-json"]
+    assert result["status"] == "graded" and result["score"] == 0
+    assert "not valid notebook JSON" in result["notebooks"][0]["notes"][0]
+
+
+def test_grades_csv_has_one_row_per_submission(graded):
+    by_student, out = graded
+    with open(out / "grades.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {"student_id", "assignment", "score", "max_score"} <= set(rows[0])
+    assert len(rows) == len(by_student)
+    row = next(r for r in rows if r["student_id"] == "reference")
+    assert (row["assignment"], row["score"], row["max_score"]) == (NB01[0], "10", "10")
+
+
+def test_feedback_holds_no_hidden_test_text_or_expected_values(graded):
+    by_student, out = graded
+    hidden_lines = {line.strip() for line in (ROOT / "solutions" / NB01[0] / f"{NB01[1]}.ipynb")
+                    .read_text().split("\\n") if "default_rng" in line or "expit(z)" in line}
+    assert hidden_lines
+    for path in Path(out).glob("submissions/*/*/feedback.html"):
+        text = path.read_text()
+        assert "BEGIN HIDDEN" not in text and "Expected" not in text
+        for line in hidden_lines:
+            assert line.strip('",') not in text
+    wrong = json.loads((out / "submissions" / "wrong-two_layer_relu_hidden" / NB01[0] / "result.json")
+                       .read_text())
+    assert any("Expected" in t["detail"] for nb in wrong["notebooks"] for t in nb["tests"])
