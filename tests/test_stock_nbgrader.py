@@ -1,0 +1,64 @@
+"""The course still works with stock nbgrader, for instructors who run it on JupyterHub:
+generate_assignment, autograde, generate_feedback and export on a copy of the course."""
+import csv
+import os
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from conftest import NB01, SOLUTIONS, replace_answers
+
+CONFIG = """
+c = get_config()
+c.CourseDirectory.root = {root!r}
+c.CourseDirectory.course_id = "backprop"
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "notebooks"
+"""
+
+
+def nbgrader(course, *args):
+    # nbgrader runs helper programs (alembic) from PATH: the environment's bin must be on it
+    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
+    done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    root = tmp_path_factory.mktemp("stock-course")
+    (root / "nbgrader_config.py").write_text(CONFIG.format(root=str(root)))
+    shutil.copytree(SOLUTIONS, root / "solutions")
+    nbgrader(root, "generate_assignment", NB01[0])
+    return root
+
+
+def submit(course, student, answers_from_solution):
+    released = nbformat.read(course / "notebooks" / NB01[0] / f"{NB01[1]}.ipynb", as_version=4)
+    if answers_from_solution:
+        source = nbformat.read(SOLUTIONS / NB01[0] / f"{NB01[1]}.ipynb", as_version=4)
+        replace_answers(released, {c.metadata["nbgrader"]["grade_id"]: c.source
+                                   for c in source.cells
+                                   if c.metadata.get("nbgrader", {}).get("solution")})
+    folder = course / "submitted" / student / NB01[0]
+    folder.mkdir(parents=True)
+    nbformat.write(released, folder / f"{NB01[1]}.ipynb")
+    (folder / "timestamp.txt").write_text("2026-11-23 10:00:00.000000 UTC")
+
+
+def test_stock_nbgrader_grades_the_course(course):
+    submit(course, "alice", answers_from_solution=True)
+    submit(course, "bob", answers_from_solution=False)
+    nbgrader(course, "autograde", NB01[0], "--create")
+    nbgrader(course, "generate_feedback", NB01[0])
+    nbgrader(course, "export", "--to", "grades.csv")
+    with open(course / "grades.csv", newline="") as handle:
+        scores = {r["student_id"]: (float(r["raw_score"]), float(r["max_score"]))
+                  for r in csv.DictReader(handle)}
+    assert scores == {"alice": (10.0, 10.0), "bob": (0.0, 10.0)}
+    assert (course / "feedback" / "alice" / NB01[0] / f"{NB01[1]}.html").is_file()
