@@ -217,7 +217,7 @@ def check_array(fn, args, expected, *, call=None, rtol=1e-7, atol=1e-12, hints=N
     return result.value
 
 
-def check_no_warnings(fn, args, *, call=None, hint="", category="RuntimeWarning"):
+def check_no_warnings(fn, args, *, call=None, hint="", category="RuntimeWarning", quiet=False):
     """Check that fn(*args) runs without a numerical warning (overflow, division by zero, ...).
 
     Only warnings of `category` count (numpy's floating-point warnings are RuntimeWarnings): a
@@ -231,5 +231,6 @@ def check_no_warnings(fn, args, *, call=None, hint="", category="RuntimeWarning"
     if numerical:
         raise CheckFailed(f"{call} emitted a warning: {numerical[0]}."
                           + (f" {hint}" if hint else ""))
-    print(f"✓ {call} runs without warnings")
+    if not quiet:
+        print(f"✓ {call} runs without warnings")
     return result.value
