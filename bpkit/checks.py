@@ -162,6 +162,10 @@ def compare_arrays(actual, expected, *, call, rtol=1e-7, atol=1e-12, hints=None,
                    f"{array[index]:.6g}.")
         if np.allclose(array, -expected, rtol=rtol, atol=atol):
             message += " Every value has the wrong sign."
+        elif array.ndim == 2 and array.shape == array.shape[::-1] and np.allclose(
+                array, expected.T, rtol=rtol, atol=atol):
+            message += (" It is the transpose of the right answer: check the order of the "
+                        "matrix product (x @ W, not W @ x) and any .T.")
         detail = f"Expected {expected[index]:.6g} there (tolerance {rtol:g} relative)."
         raise CheckFailed(message, detail)
     return rel_error(array, expected, floor=atol / rtol)

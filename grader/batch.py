@@ -49,14 +49,15 @@ def grade_job(job, specs, limits, isolation):
                 "error": traceback.format_exc(), "fingerprint": "", "notebooks": []}
 
 
-def _progress(done, total, started, stream):
+def _progress(done, total, resumed, started, stream):
     if not total:
         return
     width = 30
     filled = int(width * done / total)
-    rate = done / max(time.monotonic() - started, 1e-9)
-    stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} "
-                 f"({rate:.1f}/s)")
+    elapsed = time.monotonic() - started
+    rate = f", {(done - resumed) / elapsed:.2f}/s" if done > resumed and elapsed > 0 else ""
+    kept = f", {resumed} kept from an earlier run" if resumed else ""
+    stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}{kept}{rate}  ")
     stream.flush()
 
 
@@ -77,8 +78,8 @@ def autograde(submissions, out, source_dir, workers=None, limits=None, isolation
             todo.append(job)
     workers = workers or os.cpu_count() or 1
     started = time.monotonic()
-    finished = len(jobs) - len(todo)
-    _progress(finished, len(jobs), started, stream)
+    finished = resumed = len(jobs) - len(todo)
+    _progress(finished, len(jobs), resumed, started, stream)
     own_pool = executor is None
     pool = executor or cf.ProcessPoolExecutor(max_workers=workers)
     try:
@@ -87,7 +88,7 @@ def autograde(submissions, out, source_dir, workers=None, limits=None, isolation
         for future in cf.as_completed(futures):
             report.write_result(out, future.result())
             finished += 1
-            _progress(finished, len(jobs), started, stream)
+            _progress(finished, len(jobs), resumed, started, stream)
     finally:
         if own_pool:
             pool.shutdown(cancel_futures=True)

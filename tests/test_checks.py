@@ -32,14 +32,16 @@ def test_check_array_accepts_an_equivalent_answer_within_tolerance():
     (lambda z: (z * z).astype(int), "integers"),
     (lambda z: z > 0, "booleans"),
     (lambda z: -(z * z), "wrong sign"),
+    (lambda z: (z[:, :2] @ z[:, :2].T + z[:, :2]).T, "transpose of the right answer"),
     (lambda z: z * z + np.where(z == 3.0, np.inf, 0.0), "non-finite"),
     (lambda z: z * z + 1e-3, "wrong in 6 of 6"),
     (lambda z: 1 / 0, "ZeroDivisionError"),
     (lambda z: "text", "not an array of numbers"),
 ])
 def test_check_array_names_the_mistake(fn, phrase):
+    expected = Z[:, :2] @ Z[:, :2].T + Z[:, :2] if phrase.startswith("transpose of") else Z ** 2
     with pytest.raises(CheckFailed) as info:
-        check_array(fn, (Z,), Z ** 2, arg_names=["z"], quiet=True)
+        check_array(fn, (Z,), expected, arg_names=["z"], quiet=True)
     assert phrase in str(info.value)
 
 
