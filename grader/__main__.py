@@ -102,7 +102,11 @@ def cmd_check(args):
     import tempfile
     from grader import runner
     with tempfile.TemporaryDirectory(prefix="bpcheck-") as scratch:
-        result = runner.grade_notebook(nb_spec, nb, scratch, limits_from(args), args.isolation)
+        try:
+            result = runner.grade_notebook(nb_spec, nb, scratch, limits_from(args),
+                                           args.isolation)
+        except sandbox.SandboxUnavailable as exc:
+            return fail(f"the grader could not start Python for your notebook: {exc}")
     print(f"{notebook.name}: {result.score:g} / {result.max_score:g} points"
           + ("" if hidden else " (visible checks only: hidden tests are not on this machine)"))
     for note in result.notes:

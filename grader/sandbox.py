@@ -44,7 +44,11 @@ class Limits:
 
 
 class SandboxDied(Exception):
-    """The worker process ended or stopped answering; `reason` says how, for the student."""
+    """The worker process ended or stopped answering; the message says how, for the student."""
+
+
+class SandboxUnavailable(Exception):
+    """The worker could not even start: a fault of the grader or the machine, not the student."""
 
 
 @dataclass
@@ -77,19 +81,41 @@ def isolation_warning():
             "before grading submissions you do not trust.")
 
 
+NOBODY = 65534
+
+
 def _bwrap_command(bwrap, scratch, python):
     """Mount only what the worker needs; everything else does not exist inside."""
     prefix = Path(sys.prefix).resolve()
     base_prefix = Path(sys.base_prefix).resolve()
     import bpkit
     bpkit_dir = Path(bpkit.__file__).resolve().parent
-    cmd = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+    if os.geteuid() == 0:
+        # As root: no user namespace, so that the worker can become the real user `nobody`
+        # (then the process-count limit applies, and root's files are out of reach); it keeps
+        # only the capabilities to do that, and drops them with its uid.
+        isolate = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+                   "--unshare-cgroup-try", "--cap-drop", "ALL", "--cap-add", "CAP_SETUID",
+                   "--cap-add", "CAP_SETGID"]
+    else:
+        isolate = ["--unshare-all", "--cap-drop", "ALL"]
+    cmd = [bwrap, *isolate, "--die-with-parent", "--new-session",
            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
-    for system_dir in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc"):
-        if os.path.exists(system_dir):
-            cmd += ["--ro-bind", system_dir, system_dir]
-    for tree in {str(base_prefix), str(prefix), str(bpkit_dir)}:
-        cmd += ["--ro-bind", tree, tree]
+    system = [d for d in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc")
+              if os.path.exists(d)]
+    for system_dir in system:
+        cmd += ["--ro-bind", system_dir, system_dir]
+    made = set()
+    for tree in sorted({base_prefix, prefix, bpkit_dir}):
+        # bwrap copies the host's modes for the folders above a mount (/root is 0700): make
+        # them traversable so that the unprivileged worker can reach Python and bpkit
+        for parent in reversed(tree.parents):
+            if str(parent) == "/" or parent in made or any(
+                    parent == Path(d) or Path(d) in parent.parents for d in system):
+                continue
+            cmd += ["--perms", "0755", "--dir", str(parent)]
+            made.add(parent)
+        cmd += ["--ro-bind", str(tree), str(tree)]
     cmd += ["--ro-bind", str(WORKER), SANDBOX_WORKER,
             "--bind", str(scratch), str(scratch), "--chdir", str(scratch), "--"]
     return cmd + [python, "-I", SANDBOX_WORKER]
@@ -106,6 +132,7 @@ class Session:
             raise RuntimeError("bubblewrap was asked for but cannot run here")
         self.proc = None
         self.generation = 0
+        self.seq = 0
 
     @property
     def alive(self):
@@ -116,7 +143,15 @@ class Session:
         request_r, request_w = os.pipe()
         reply_r, reply_w = os.pipe()
         python = sys.executable
-        argv = [str(request_r), str(reply_w), json.dumps(self.limits.rlimits())]
+        rlimits = self.limits.rlimits()
+        if self.bwrap and os.geteuid() == 0:
+            rlimits["run_as"] = NOBODY
+            # owner nobody (the worker), group root: bwrap, root without capabilities, enters it
+            os.chown(self.scratch, NOBODY, 0)
+            os.chmod(self.scratch, 0o770)
+            for item in self.scratch.iterdir():
+                os.chown(item, NOBODY, 0)
+        argv = [str(request_r), str(reply_w), json.dumps(rlimits)]
         if self.bwrap:
             cmd = _bwrap_command(self.bwrap, self.scratch, python) + argv
         else:
@@ -136,7 +171,12 @@ class Session:
             os.close(reply_w)
         self.request_fd, self.reply_fd = request_w, reply_r
         self.generation += 1
-        self._read(self.limits.startup_timeout, "starting the notebook's Python process")
+        try:
+            self._read(self.limits.startup_timeout, "starting the notebook's Python process")
+        except SandboxDied as exc:
+            # no student code has run yet: this is the grader's or the machine's fault
+            log = (self.scratch / ".worker.log").read_text(errors="replace")[-2000:]
+            raise SandboxUnavailable(f"{exc}\n{log}") from None
 
     def stop(self):
         if self.proc is None:
@@ -176,7 +216,7 @@ class Session:
             ready = select.select([self.reply_fd], [], [], max(remaining, 0))[0]
             if not ready:
                 self.stop()
-                raise SandboxDied(f"Timed out after {timeout:g} s while {doing} "
+                raise SandboxDied(f"Timed out while {doing}: no answer within the time limit "
                                   "(an endless loop, or far too slow?).")
             chunk = os.read(self.reply_fd, min(need - len(data), 1 << 20))
             if not chunk:
@@ -201,7 +241,8 @@ class Session:
         if not self.alive:
             raise SandboxDied(f"The notebook's Python process was not running while {doing}.")
         timeout = self.limits.cell_timeout
-        message = dict(message, timeout=timeout)
+        self.seq += 1
+        message = dict(message, timeout=timeout, seq=self.seq)
         try:
             from grader.worker import write_frame
             write_frame(self.request_fd, message)
@@ -210,11 +251,15 @@ class Session:
             self.stop()
             raise SandboxDied(reason) from None
         # the worker interrupts itself at `timeout`; the grace period covers code that ignores it
-        raw = self._read(timeout + 5, doing)
-        if not isinstance(raw, dict):
-            self.stop()
-            raise SandboxDied(f"The notebook sent a malformed reply while {doing}.")
-        return raw
+        deadline = time.monotonic() + timeout + 5
+        while True:
+            raw = self._read(max(deadline - time.monotonic(), 0), doing)
+            if not isinstance(raw, dict):
+                self.stop()
+                raise SandboxDied(f"The notebook sent a malformed reply while {doing}.")
+            if raw.get("seq") == self.seq:
+                return raw
+            # a stale reply (e.g. from a process the student's code forked): not ours
 
     def execute(self, code, doing="running a cell"):
         raw = self.send({"op": "exec", "code": code}, doing)

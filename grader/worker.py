@@ -214,10 +214,22 @@ def describe(error):
     return text
 
 
+def drop_privileges(uid):
+    """Become an unprivileged user before any student code runs (the grader ran as root)."""
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+    if os.getuid() != uid or os.geteuid() != uid:
+        raise SystemExit("could not drop privileges")
+
+
 def apply_limits(limits):
     import resource
     import signal
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    limits = dict(limits)
+    if limits.pop("run_as", None) is not None:
+        pass  # handled by main() before the limits, which a non-root user cannot raise again
     for name, value in limits.items():
         kind = getattr(resource, f"RLIMIT_{name.upper()}", None)
         if kind is not None and value is not None:
@@ -241,7 +253,10 @@ def serve(request_fd, reply_fd):
         raise CellTimeout("the time limit for this step ran out (an endless loop?)")
 
     signal.signal(signal.SIGALRM, on_alarm)
+    main_pid = os.getpid()
     while True:
+        if os.getpid() != main_pid:
+            os._exit(0)  # a process the student's code forked: only the worker answers
         try:
             request = read_frame(request_fd)
         except EOFError:
@@ -258,13 +273,19 @@ def serve(request_fd, reply_fd):
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+        if os.getpid() != main_pid:
+            os._exit(0)
         reply["stdout"], reply["stderr"] = out.getvalue(), err.getvalue()
+        reply["seq"] = request.get("seq")
         write_frame(reply_fd, reply)
 
 
 def main(argv):
     request_fd, reply_fd = int(argv[1]), int(argv[2])
-    apply_limits(json.loads(argv[3]))
+    limits = json.loads(argv[3])
+    if limits.get("run_as") is not None:
+        drop_privileges(limits["run_as"])
+    apply_limits(limits)
     write_frame(reply_fd, {"ok": True, "ready": True, "pid": os.getpid()})
     serve(request_fd, reply_fd)
 
