@@ -84,6 +84,26 @@ def isolation_warning():
 NOBODY = 65534
 
 
+@functools.lru_cache(maxsize=None)
+def _matplotlib_font_cache():
+    """This environment's matplotlib font list (built once), or None."""
+    try:
+        import matplotlib
+        import matplotlib.font_manager  # noqa: F401 (builds the font list if missing)
+    except ImportError:
+        return None
+    found = sorted(Path(matplotlib.get_cachedir()).glob("fontlist-*.json"))
+    return found[-1] if found else None
+
+
+def _seed_matplotlib_cache(folder):
+    # without it every worker rebuilds matplotlib's font list: about a second per notebook
+    cache = _matplotlib_font_cache()
+    if cache is not None and not (folder / cache.name).exists():
+        folder.mkdir(exist_ok=True)
+        shutil.copy(cache, folder / cache.name)
+
+
 def _bwrap_command(bwrap, scratch, python):
     """Mount only what the worker needs; everything else does not exist inside."""
     prefix = Path(sys.prefix).resolve()
@@ -140,6 +160,7 @@ class Session:
 
     def start(self):
         self.stop()
+        _seed_matplotlib_cache(self.scratch / ".matplotlib")
         request_r, request_w = os.pipe()
         reply_r, reply_w = os.pipe()
         python = sys.executable

@@ -62,3 +62,18 @@ class SubmissionFolder:
 @pytest.fixture
 def submissions(tmp_path):
     return SubmissionFolder(tmp_path / "submitted")
+
+
+SUMMARY = []  # lines that tests report, printed at the end of the run (e.g. catch rates)
+
+
+@pytest.fixture
+def report_line():
+    return SUMMARY.append
+
+
+def pytest_terminal_summary(terminalreporter):
+    if SUMMARY:
+        terminalreporter.section("grader measurements")
+        for line in SUMMARY:
+            terminalreporter.write_line(line)

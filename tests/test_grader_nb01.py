@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import NB01, ROOT, SubmissionFolder
+from catalogue_nb01 import CORRECT, WRONG, fn
 from grader import batch, sandbox
 
 ALL = ["test_sigmoid", "test_sigmoid_stable", "test_tanh", "test_relu", "test_dense",
@@ -17,89 +18,6 @@ ALL = ["test_sigmoid", "test_sigmoid_stable", "test_tanh", "test_relu", "test_de
 MAX = {"test_sigmoid": 2, "test_sigmoid_stable": 1, "test_tanh": 1, "test_relu": 1,
        "test_dense": 2, "test_two_layer_forward": 3}
 
-
-def fn(name, args, body):
-    return f"def {name}({args}):\n" + "".join(f"    {line}\n" for line in body.splitlines())
-
-
-# Wrong answers: (answers by grade_id, the tests that must fail, the tests that must pass).
-# Tests not named in either list may go either way (a bug in sigmoid also breaks tanh, say).
-WRONG = {
-    "sigmoid_sign_flipped": ({"sigmoid": fn("sigmoid", "z", "return 1 / (1 + np.exp(z))")},
-                             ["test_sigmoid"], ["test_relu", "test_dense"]),
-    "sigmoid_textbook_overflows": (
-        {"sigmoid": fn("sigmoid", "z", "return 1 / (1 + np.exp(-z))")},
-        ["test_sigmoid_stable"], ["test_sigmoid", "test_tanh", "test_relu", "test_dense",
-                                  "test_two_layer_forward"]),
-    "sigmoid_exp_ratio_nan": ({"sigmoid": fn("sigmoid", "z", "return np.exp(z) / (1 + np.exp(z))")},
-                              ["test_sigmoid_stable"], ["test_relu", "test_dense"]),
-    "sigmoid_float32": ({"sigmoid": fn("sigmoid", "z",
-                                       "z = z.astype(np.float32)\nreturn 1 / (1 + np.exp(-z))")},
-                        ["test_sigmoid"], ["test_relu", "test_dense"]),
-    "sigmoid_one_value_per_row": ({"sigmoid": fn("sigmoid", "z",
-                                                 "return np.mean(1 / (1 + np.exp(-z)), axis=-1)")},
-                                  ["test_sigmoid"], ["test_relu", "test_dense"]),
-    "tanh_argument_not_doubled": ({"tanh": fn("tanh", "z", "return 2 * sigmoid(z) - 1")},
-                                  ["test_tanh"], ["test_sigmoid", "test_relu", "test_dense",
-                                                  "test_two_layer_forward"]),
-    "relu_mask_inverted": ({"relu": fn("relu", "z", "return z * (z < 0)")},
-                           ["test_relu"], [t for t in ALL if t != "test_relu"]),
-    "relu_modifies_input": ({"relu": fn("relu", "z", "z[z < 0] = 0.0\nreturn z")},
-                            ["test_relu"], [t for t in ALL if t != "test_relu"]),
-    "relu_returns_mask": ({"relu": fn("relu", "z", "return z > 0")},
-                          ["test_relu"], [t for t in ALL if t != "test_relu"]),
-    "relu_abs": ({"relu": fn("relu", "z", "return np.abs(z)")},
-                 ["test_relu"], [t for t in ALL if t != "test_relu"]),
-    "dense_no_bias": ({"dense": fn("dense", "x, W, b", "return x @ W")},
-                      ["test_dense"], ["test_sigmoid", "test_tanh", "test_relu"]),
-    "dense_transposed": ({"dense": fn("dense", "x, W, b", "return (x @ W + b).T")},
-                         ["test_dense"], ["test_sigmoid", "test_tanh", "test_relu"]),
-    "dense_bias_as_column": ({"dense": fn("dense", "x, W, b", "return x @ W + b[:, None]")},
-                             ["test_dense"], ["test_sigmoid", "test_tanh", "test_relu"]),
-    "two_layer_sigmoid_on_output": (
-        {"two_layer_forward": fn("two_layer_forward", "x, params",
-                                 "h = sigmoid(dense(x, params['W1'], params['b1']))\n"
-                                 "return sigmoid(dense(h, params['W2'], params['b2']))")},
-        ["test_two_layer_forward"], [t for t in ALL if t != "test_two_layer_forward"]),
-    "two_layer_relu_hidden": (
-        {"two_layer_forward": fn("two_layer_forward", "x, params",
-                                 "h = relu(dense(x, params['W1'], params['b1']))\n"
-                                 "return dense(h, params['W2'], params['b2'])")},
-        ["test_two_layer_forward"], [t for t in ALL if t != "test_two_layer_forward"]),
-    "two_layer_single_output_only": (  # passes the visible check, caught by a hidden one
-        {"two_layer_forward": fn("two_layer_forward", "x, params",
-                                 "h = sigmoid(dense(x, params['W1'], params['b1']))\n"
-                                 "return dense(h, params['W2'], params['b2'])[:, :1]")},
-        ["test_two_layer_forward"], [t for t in ALL if t != "test_two_layer_forward"]),
-}
-
-# Correct answers written differently from the reference: full marks.
-CORRECT = {
-    "sigmoid_via_tanh": {"sigmoid": fn("sigmoid", "z", "return 0.5 * (1 + np.tanh(0.5 * z))")},
-    "sigmoid_masks": {"sigmoid": fn("sigmoid", "z",
-                                    "z = np.asarray(z, dtype=float)\nout = np.empty_like(z)\n"
-                                    "pos = z >= 0\nout[pos] = 1 / (1 + np.exp(-z[pos]))\n"
-                                    "e = np.exp(z[~pos])\nout[~pos] = e / (1 + e)\nreturn out")},
-    "library_functions": {
-        "sigmoid": fn("sigmoid", "z", "from scipy.special import expit\nreturn expit(z)"),
-        "tanh": fn("tanh", "z", "return np.tanh(z)"),
-        "relu": fn("relu", "z", "return np.where(z > 0, z, 0.0)")},
-    "loops_and_einsum": {
-        "dense": fn("dense", "x, W, b", "out = np.zeros((x.shape[0], W.shape[1]))\n"
-                                        "for n in range(x.shape[0]):\n"
-                                        "    out[n] = np.einsum('d,dm->m', x[n], W) + b\n"
-                                        "return out"),
-        "relu": fn("relu", "z", "return np.clip(z, 0, None)")},
-    "two_layer_inline": {"two_layer_forward": fn(
-        "two_layer_forward", "x, params",
-        "W1, b1, W2, b2 = (params[k] for k in ('W1', 'b1', 'W2', 'b2'))\n"
-        "hidden = 1 / (1 + np.exp(-(np.dot(x, W1) + b1)))\n"
-        "return np.dot(hidden, W2) + b2")},
-    "noisy_but_right": {"sigmoid": fn(  # prints to stderr and warns: never marked down for that
-        "sigmoid", "z", "import sys, warnings\nprint('debug', file=sys.stderr)\n"
-                        "warnings.warn('just a note', UserWarning)\n"
-                        "e = np.exp(-np.abs(z))\nreturn np.where(z >= 0, 1 / (1 + e), e / (1 + e))")},
-}
 
 WRONG_SIGMOID = fn("sigmoid", "z", "return np.zeros_like(z)")
 FORGED = {
@@ -230,3 +148,15 @@ def test_feedback_holds_no_hidden_test_text_or_expected_values(graded):
     wrong = json.loads((out / "submissions" / "wrong-two_layer_relu_hidden" / NB01[0] / "result.json")
                        .read_text())
     assert any("Expected" in t["detail"] for nb in wrong["notebooks"] for t in nb["tests"])
+
+
+def test_catalogue_catch_rate_and_false_rejection_rate(graded, report_line):
+    caught = [name for name, (_, must_fail, _) in WRONG.items()
+              if all(points(graded[0][f"wrong-{name}"])[g] == 0 for g in must_fail)]
+    rejected = [name for name in CORRECT if points(graded[0][f"correct-{name}"]) != MAX]
+    report_line(f"notebook 01 catalogue: caught {len(caught)}/{len(WRONG)} wrong answers "
+                f"({len(caught) / len(WRONG):.0%}); rejected {len(rejected)}/{len(CORRECT)} "
+                f"correct variants ({len(rejected) / len(CORRECT):.0%})")
+    assert len(WRONG) >= 25 and len(CORRECT) >= 10
+    assert len(caught) == len(WRONG), sorted(set(WRONG) - set(caught))
+    assert rejected == []
