@@ -109,7 +109,8 @@ def _as_numeric_array(value, call):
     except Exception:
         array = None
     if array is None or array.dtype.kind not in "biufc":
-        raise CheckFailed(f"{call} returned a {type(value).__name__}, not an array of numbers.")
+        kind = getattr(value, "type_name", None) or type(value).__name__  # grader proxies
+        raise CheckFailed(f"{call} returned a {kind}, not an array of numbers.")
     return array
 
 

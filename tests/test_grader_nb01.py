@@ -1,5 +1,6 @@
 """The grader on notebook 01: the reference gets full marks, the blank copy zero, each realistic
-mistake loses points on its own exercise, equivalent answers pass, and forgeries get nothing.
+mistake loses points on its own exercise with a message naming it, and equivalent answers pass.
+Forgeries and faults are in tests/test_hostile_corpus.py.
 
 All submissions are graded in one parallel batch (module fixture), then each case is asserted.
 """
@@ -19,29 +20,6 @@ MAX = {"test_sigmoid": 2, "test_sigmoid_stable": 1, "test_tanh": 1, "test_relu":
        "test_dense": 2, "test_two_layer_forward": 3}
 
 
-WRONG_SIGMOID = fn("sigmoid", "z", "return np.zeros_like(z)")
-FORGED = {
-    # patch numpy's comparisons in the submission's process; the verdict is computed elsewhere
-    "patched_allclose": ({"sigmoid": WRONG_SIGMOID + "\nnp.allclose = lambda *a, **k: True\n"
-                          "np.isclose = lambda a, b, *r, **k: np.ones(np.shape(a), bool)\n"
-                          "np.testing.assert_allclose = lambda *a, **k: None\n"}),
-    # return an object that claims to equal anything
-    "forged_equality": ({"sigmoid": "class Anything:\n"
-                         "    def __eq__(self, other): return True\n"
-                         "    def __ne__(self, other): return False\n"
-                         "    __array_priority__ = 1000\n"
-                         "    shape = property(lambda self: (2, 3))\n"
-                         + fn("sigmoid", "z", "return Anything()")}),
-    # an ndarray subclass whose comparisons always say "equal"
-    "forged_ndarray_subclass": ({"sigmoid": "class Liar(np.ndarray):\n"
-                                 "    def __eq__(self, other): return np.ones(self.shape, bool)\n"
-                                 + fn("sigmoid", "z", "return np.zeros_like(z).view(Liar)")}),
-    # rewrite the grade cells that follow, as stock nbgrader lets a kernel do
-    "input_transformer": ({"sigmoid": WRONG_SIGMOID + "\nget_ipython().input_transformers_cleanup"
-                           ".append(lambda lines: ['pass\\n'])\n"}),
-}
-
-
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     folder = SubmissionFolder(tmp_path_factory.mktemp("nb01") / "submitted")
@@ -51,8 +29,6 @@ def graded(tmp_path_factory):
         folder.add(f"wrong-{name}", answers)
     for name, answers in CORRECT.items():
         folder.add(f"correct-{name}", answers)
-    for name, answers in FORGED.items():
-        folder.add(f"forged-{name}", answers)
     folder.add("broken-json", raw=b'{"cells": [ this is not json')
     out = folder.root.parent / "results"
     limits = sandbox.Limits(cell_timeout=10)
@@ -109,14 +85,6 @@ def test_wrong_answer_message_names_the_mistake(graded, name, phrase):
 @pytest.mark.parametrize("name", sorted(CORRECT))
 def test_correct_answer_written_differently_gets_full_marks(graded, name):
     assert points(graded[0][f"correct-{name}"]) == MAX
-
-
-@pytest.mark.parametrize("name", sorted(FORGED))
-def test_forged_submission_gets_no_credit_for_wrong_answer(graded, name):
-    got = points(graded[0][f"forged-{name}"])
-    assert got["test_sigmoid"] == 0 and got["test_sigmoid_stable"] == 0
-    if name != "input_transformer":  # that one blanks its own later cells, relu included
-        assert got["test_relu"] == MAX["test_relu"]  # the rest of the notebook is still graded
 
 
 def test_unreadable_notebook_scores_zero_with_a_reason(graded):

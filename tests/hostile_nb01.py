@@ -1,0 +1,234 @@
+"""The hostile-submission corpus for notebook 01, built by mutating the reference notebook.
+
+Each case is a function `build(ctx) -> dict(answers=..., mutate=..., raw=..., extra=...)` for
+SubmissionFolder.add, plus the score it must get (out of 10) and, optionally, a phrase that must
+appear in what the grader recorded (notes or cell errors). `ctx` knows the paths of the run: the
+course folder (solutions and a gradebook the submissions must not reach), the results folder,
+and a TCP port listening on loopback.
+"""
+import json
+from dataclasses import dataclass, field
+
+import nbformat
+
+from catalogue_nb01 import fn
+
+FULL = 10.0
+
+
+@dataclass
+class Case:
+    build: object
+    score: float
+    phrase: str = ""
+    needs_bwrap: bool = False
+    tags: list = field(default_factory=list)
+
+
+def insert_after(grade_id, source):
+    """A mutation adding a student cell right after the cell with this grade_id."""
+    def mutate(nb):
+        index = next(i for i, c in enumerate(nb.cells)
+                     if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+        nb.cells.insert(index + 1, nbformat.v4.new_code_cell(source))
+    return mutate
+
+
+def meta_of(nb, grade_id):
+    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def added(grade_id, source):
+    return lambda ctx: {"mutate": insert_after(grade_id, source)}
+
+
+def answers(**sources):
+    return lambda ctx: {"answers": sources}
+
+
+def raw(data):
+    return lambda ctx: {"raw": data}
+
+
+def mutated(fn_):
+    return lambda ctx: {"mutate": fn_}
+
+
+WRONG_SIGMOID = fn("sigmoid", "z", "return np.zeros_like(z)")
+WRONG_RELU = fn("relu", "z", "return np.abs(z)")
+
+
+def _reflag(nb):
+    meta_of(nb, "test_relu").metadata["nbgrader"].update(solution=True, grade=False, points=100)
+
+
+def _inflate_points(nb):
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade"):
+            meta["points"] = 1000
+
+
+def _edit_test(nb):
+    meta_of(nb, "relu").source = WRONG_RELU
+    meta_of(nb, "test_relu").source = "pass"
+
+
+def _delete_tests(nb):
+    nb.cells = [c for c in nb.cells if not c.metadata.get("nbgrader", {}).get("grade")]
+
+
+def _reverse(nb):
+    nb.cells.reverse()
+
+
+def _same_ids(nb):
+    for cell in nb.cells:
+        cell["id"] = "same"
+
+
+def _strip_metadata(nb):
+    for cell in nb.cells:
+        cell.metadata.pop("nbgrader", None)
+
+
+def _rename_answer(nb):
+    meta_of(nb, "dense").metadata["nbgrader"]["grade_id"] = "my_dense"
+
+
+def _duplicate_wrong_copy(nb):
+    index = nb.cells.index(meta_of(nb, "relu"))
+    copy = nbformat.from_dict(json.loads(json.dumps(nb.cells[index])))
+    copy.source = WRONG_RELU
+    nb.cells.insert(index + 1, copy)
+
+
+def _huge_outputs(nb):
+    meta_of(nb, "sigmoid").outputs = [nbformat.v4.new_output("stream", text="x" * 5_000_000)]
+
+
+def _other_notebook(nb):
+    nb.cells = [nbformat.v4.new_markdown_cell("# My other homework"),
+                nbformat.v4.new_code_cell("print('hello')")]
+
+
+def _nbformat3(ctx):
+    from conftest import NB01, SOLUTIONS
+    nb = nbformat.read(SOLUTIONS / NB01[0] / f"{NB01[1]}.ipynb", as_version=4)
+    return {"raw": json.dumps(nbformat.convert(nb, 3)).encode()}
+
+
+def _gradebook_attack(ctx):
+    return {"mutate": insert_after("setup", (
+        "import sqlite3\n"
+        "blocked = []\n"
+        f"for path in [{str(ctx.gradebook)!r}, '../../../gradebook.db', '../gradebook.db']:\n"
+        "    try:\n"
+        "        db = sqlite3.connect(path)\n"
+        "        db.execute('UPDATE grade SET manual_score = 999')\n"
+        "        db.commit()\n"
+        "    except Exception as exc:\n"
+        "        blocked.append(str(exc))\n"
+        "raise RuntimeError(f'blocked: {blocked}')\n"))}
+
+
+def _write_attack(ctx):
+    targets = [ctx.out / "forged.txt", ctx.course / "forged.txt", ctx.submitted / "forged.txt",
+               ctx.course / "solutions" / "forged.txt"]
+    return {"mutate": insert_after("setup", (
+        "blocked = []\n"
+        f"for target in {[str(t) for t in targets]!r}:\n"
+        "    try:\n"
+        "        open(target, 'w').write('x')\n"
+        "    except OSError as exc:\n"
+        "        blocked.append(str(exc))\n"
+        "raise RuntimeError(f'blocked: {blocked}')\n"))}
+
+
+def _read_attack(ctx):
+    secret = ctx.course / "solutions" / "01_forward_pass" / "01_forward_pass.ipynb"
+    return {"answers": {"sigmoid": (
+        "import json\n"
+        f"nb = json.load(open({str(secret)!r}))\n"
+        "exec(next(''.join(c['source']) for c in nb['cells']\n"
+        "          if c.get('metadata', {}).get('nbgrader', {}).get('grade_id') == 'sigmoid'))\n")}}
+
+
+def _network_attack(ctx):
+    return {"mutate": insert_after("setup", (
+        "import socket\n"
+        f"socket.create_connection(('127.0.0.1', {ctx.port}), timeout=2).sendall(b'leak')\n"))}
+
+
+def _tmp_attack(ctx):
+    return {"mutate": insert_after("setup", f"open({str(ctx.tmp_marker)!r}, 'w').write('x')\n")}
+
+
+CORPUS = {
+    # --- forged verdicts -----------------------------------------------------------------
+    "patched_allclose": Case(answers(sigmoid=WRONG_SIGMOID + "\nnp.allclose = lambda *a, **k: True\n"
+                                     "np.isclose = lambda a, b, *r, **k: np.ones(np.shape(a), bool)\n"
+                                     "np.testing.assert_allclose = lambda *a, **k: None\n"), 3.0),
+    "forged_equality": Case(answers(sigmoid="class Anything:\n"
+                                    "    def __eq__(self, other): return True\n"
+                                    "    __array_priority__ = 1000\n"
+                                    + fn("sigmoid", "z", "return Anything()")), 3.0,
+                            "Anything"),
+    "forged_ndarray_subclass": Case(answers(sigmoid="class Liar(np.ndarray):\n"
+                                            "    def __eq__(self, other): return np.ones(self.shape, bool)\n"
+                                            + fn("sigmoid", "z", "return np.zeros_like(z).view(Liar)")),
+                                    3.0),
+    "object_array": Case(answers(relu=fn("relu", "z", "return np.array(list(z.ravel()) + ['x'], "
+                                                      "dtype=object)")), FULL - 1),
+    "input_transformer_blanks_later_cells": Case(answers(
+        sigmoid=WRONG_SIGMOID + "\nget_ipython().input_transformers_cleanup"
+                                ".append(lambda lines: ['pass\\n'])\n"), 0.0),
+    "edited_grade_cell": Case(mutated(_edit_test), FULL - 1),
+    "reflagged_grade_cell": Case(mutated(_reflag), FULL),
+    "inflated_points": Case(mutated(_inflate_points), FULL),
+    "deleted_grade_cells": Case(mutated(_delete_tests), FULL),
+    # --- isolation -------------------------------------------------------------------------
+    "reads_the_solution": Case(_read_attack, 3.0, "No such file", needs_bwrap=True),
+    "writes_outside_its_folder": Case(_write_attack, FULL, "blocked", needs_bwrap=True),
+    "rewrites_the_gradebook": Case(_gradebook_attack, FULL, "blocked", needs_bwrap=True),
+    "uses_the_network": Case(_network_attack, FULL, "Connection refused", needs_bwrap=True),
+    "writes_to_shared_tmp": Case(_tmp_attack, FULL, needs_bwrap=True),
+    "kills_its_parent": Case(added("setup", "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)"),
+                             FULL, needs_bwrap=True),
+    # --- faults ----------------------------------------------------------------------------
+    "os_exit": Case(added("sigmoid", "import os\nos._exit(3)"), FULL, "exited with status 3"),
+    "sys_exit": Case(added("dense", "import sys\nsys.exit(1)"), FULL),
+    "segfault": Case(added("relu", "import ctypes\nctypes.string_at(0)"), FULL,
+                     "segmentation fault"),
+    "memory_hog": Case(added("tanh", "big = np.ones(10**11)"), FULL, "MemoryError"),
+    "fork_bomb": Case(added("relu", "import os\nwhile True:\n    os.fork()"), FULL),
+    "recursion": Case(added("relu", "def f(n):\n    return f(n + 1)\nf(0)"), FULL, "RecursionError"),
+    "deep_recursion_crash": Case(added("relu", "import sys\nsys.setrecursionlimit(10**7)\n"
+                                               "def f(n):\n    return f(n + 1)\nf(0)"), FULL),
+    "endless_function": Case(answers(relu="def relu(z):\n    while True:\n        pass\n"),
+                             FULL - 1),
+    "endless_loop_swallows_interrupt": Case(added("relu", (
+        "while True:\n    try:\n        while True:\n            pass\n"
+        "    except BaseException:\n        pass\n")), FULL),
+    "ignores_the_alarm": Case(answers(relu="import signal\n"
+                                           "signal.signal(signal.SIGALRM, signal.SIG_IGN)\n"
+                                           "def relu(z):\n    while True:\n        pass\n"),
+                              FULL - 1),
+    "output_flood": Case(added("sigmoid", "for _ in range(200000):\n    print('spam' * 100)\n"),
+                         FULL),
+    "closes_the_grader_channel": Case(added("relu", "import os\nos.closerange(3, 256)"), FULL),
+    # --- bad files -------------------------------------------------------------------------
+    "empty_file": Case(raw(b""), 0.0, "is empty"),
+    "malformed_json": Case(raw(b'{"cells": [ this is not json'), 0.0, "not valid notebook JSON"),
+    "not_utf8": Case(raw('{"cells": [], "x": "é"}'.encode("latin-1")), 0.0, "not UTF-8"),
+    "json_but_not_a_notebook": Case(raw(b"[1, 2, 3]"), 0.0, "not a notebook"),
+    "future_nbformat": Case(raw(b'{"nbformat": 5, "cells": []}'), 0.0, "nbformat version 5"),
+    "old_nbformat_3": Case(_nbformat3, FULL),
+    "another_notebook": Case(mutated(_other_notebook), 0.0, "were recognised"),
+    "duplicated_cell_ids": Case(mutated(_same_ids), FULL),
+    "reordered_cells": Case(mutated(_reverse), FULL),
+    "metadata_stripped": Case(mutated(_strip_metadata), FULL, "were recognised"),
+    "renamed_answer_cell": Case(mutated(_rename_answer), FULL),
+    "wrong_copy_after_answer": Case(mutated(_duplicate_wrong_copy), FULL - 1),
+    "huge_stored_outputs": Case(mutated(_huge_outputs), FULL),
+}
