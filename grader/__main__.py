@@ -129,10 +129,17 @@ def cmd_autograde(args):
                     "submitted/: <student_id>/<assignment>/<notebook>.ipynb")
     if not warn_isolation(args):
         return 2
-    results, skipped = batch.autograde(submissions, args.out, build_mod.SOURCE,
+    executor = None
+    if args.scheduler:
+        from distributed import Client
+        try:
+            executor = Client(args.scheduler, timeout=30).get_executor()
+        except OSError as exc:
+            return fail(f"cannot reach the Dask scheduler at {args.scheduler} ({exc}).")
+    results, skipped = batch.autograde(submissions.resolve(), Path(args.out), build_mod.SOURCE,
                                        workers=args.workers, limits=limits_from(args),
                                        isolation=args.isolation, only=args.assignment,
-                                       force=args.force)
+                                       force=args.force, executor=executor)
     for note in skipped:
         print(f"skipped {note}", file=sys.stderr)
     errors = [r for r in results if r["status"] != "graded"]
@@ -187,6 +194,9 @@ def main(argv=None):
     p.add_argument("--workers", type=int, default=None, help="parallel gradings (default: cores)")
     p.add_argument("--assignment", action="append", help="grade only this assignment")
     p.add_argument("--force", action="store_true", help="regrade even unchanged submissions")
+    p.add_argument("--scheduler", help="grade on a Dask distributed cluster at this address "
+                                       "(e.g. tcp://10.0.0.5:8786); the workers need this "
+                                       "course installed and the submissions folder mounted")
     add_limits(p)
     p.set_defaults(run=cmd_autograde)
     p = sub.add_parser("feedback", help="rewrite the feedback pages from the results")

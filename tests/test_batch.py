@@ -1,0 +1,84 @@
+"""Batches: a killed batch resumes where it stopped, grading is deterministic, and the same
+pure grading function runs on a Dask distributed cluster."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from catalogue_nb01 import WRONG
+from conftest import NB01, ROOT, SubmissionFolder
+from grader import batch, sandbox
+
+LIMITS = sandbox.Limits(cell_timeout=10)
+
+
+def comparable(result):
+    """A result without what may differ between two gradings of the same files."""
+    result = json.loads(json.dumps(result))
+    result.pop("student_id")
+    for nb in result["notebooks"]:
+        nb.pop("seconds")
+    return result
+
+
+def test_killed_batch_resumes_without_regrading(tmp_path):
+    folder = SubmissionFolder(tmp_path / "submitted")
+    for i in range(6):
+        folder.add(f"s{i}")
+    out = tmp_path / "results"
+    cmd = [sys.executable, "-m", "grader", "autograde", str(folder.root), "--out", str(out),
+           "--workers", "1"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while not list(out.glob("submissions/*/*/result.json")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    first = {p: p.read_bytes() for p in out.glob("submissions/*/*/result.json")}
+    assert 1 <= len(first) < 6, "the kill should land half-way"
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "kept from an earlier run" in done.stderr
+    results = list(out.glob("submissions/*/*/result.json"))
+    assert len(results) == 6
+    for path, data in first.items():
+        assert path.read_bytes() == data, f"{path} was graded again"
+    rows = (out / "grades.csv").read_text().splitlines()
+    assert len(rows) == 7 and all(",10,10,graded" in r for r in rows[1:])
+
+
+def test_grading_is_deterministic(tmp_path):
+    folder = SubmissionFolder(tmp_path / "submitted")
+    answers = {**WRONG["relu_mask_inverted"][0], **WRONG["dense_no_bias"][0]}
+    for i in range(10):
+        folder.add(f"same{i}", answers)
+    results, _ = batch.autograde(folder.root, tmp_path / "results", ROOT / "solutions",
+                                 workers=2, limits=LIMITS)
+    assert len(results) == 10
+    first = comparable(results[0])
+    assert 0 < results[0]["score"] < 10
+    assert all(comparable(r) == first for r in results[1:])
+
+
+def test_grades_the_same_on_a_dask_cluster(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    folder = SubmissionFolder(tmp_path / "submitted")
+    folder.add("good")
+    folder.add("relu", WRONG["relu_abs"][0])
+    folder.add("broken", raw=b"not json")
+    local, _ = batch.autograde(folder.root, tmp_path / "local", ROOT / "solutions", workers=2,
+                               limits=LIMITS)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        remote, _ = batch.autograde(folder.root, tmp_path / "dask", ROOT / "solutions",
+                                    limits=LIMITS, executor=client.get_executor())
+    key = lambda r: r["student_id"]  # noqa: E731
+    assert [comparable(r) for r in sorted(remote, key=key)] == \
+        [comparable(r) for r in sorted(local, key=key)]
+    assert {r["student_id"]: r["score"] for r in remote} == {"good": 10, "relu": 9, "broken": 0}
