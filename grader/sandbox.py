@@ -178,7 +178,7 @@ class Session:
         else:
             cmd = [python, "-I", str(WORKER)] + argv
         env = {"PATH": "/usr/bin:/bin", "HOME": str(self.scratch), "LANG": "C.UTF-8",
-               "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(self.scratch / ".matplotlib"),
+               "MPLBACKEND": "Agg", "BPKIT_HEADLESS": "1", "MPLCONFIGDIR": str(self.scratch / ".matplotlib"),
                "IPYTHONDIR": str(self.scratch / ".ipython"), "PYTHONHASHSEED": "0",
                "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
         log = open(self.scratch / ".worker.log", "ab")

@@ -1,0 +1,123 @@
+"""Benchmark: our grader against stock `nbgrader autograde`, on the same submissions, in one run.
+
+    .venv/bin/python bench/grader_bench.py [--n 40] [--scale 200]
+
+Reports, as ratios against stock serial nbgrader measured in the same run: throughput with
+isolation on (2 workers and 1), and the grader's overhead per notebook beyond the notebook's own
+execution time (a plain kernel running it top to bottom). --scale N also times N submissions.
+Results go to bench/results/grader.json.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
+
+import nbclient  # noqa: E402
+import nbformat  # noqa: E402
+
+from catalogue_nb01 import WRONG  # noqa: E402
+from conftest import NB01, SOLUTIONS, replace_answers  # noqa: E402
+from grader import sandbox  # noqa: E402
+
+CONFIG = """c = get_config()
+c.CourseDirectory.root = {root!r}
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "notebooks"
+"""
+
+
+def run(cmd, cwd):
+    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
+    started = time.perf_counter()
+    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{done.stdout}\n{done.stderr}")
+    return time.perf_counter() - started
+
+
+def make_course(base, n):
+    """An nbgrader course with n submissions: half the reference, half realistic mistakes."""
+    (base / "nbgrader_config.py").write_text(CONFIG.format(root=str(base)))
+    shutil.copytree(SOLUTIONS, base / "solutions")
+    run([sys.executable, "-m", "nbgrader", "generate_assignment", NB01[0]], base)
+    source = nbformat.read(SOLUTIONS / NB01[0] / f"{NB01[1]}.ipynb", as_version=4)
+    answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells
+               if c.metadata.get("nbgrader", {}).get("solution")}
+    mistakes = [a for a, _, _ in WRONG.values()]
+    for i in range(n):
+        nb = nbformat.read(base / "notebooks" / NB01[0] / f"{NB01[1]}.ipynb", as_version=4)
+        replace_answers(nb, {**answers, **(mistakes[i % len(mistakes)] if i % 2 else {})})
+        folder = base / "submitted" / f"student{i:03d}" / NB01[0]
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / f"{NB01[1]}.ipynb")
+        (folder / "timestamp.txt").write_text("2026-11-23 10:00:00.000000 UTC")
+
+
+def own_execution_seconds(path, repeats=3):
+    """How long a plain kernel takes to run the notebook top to bottom (no grading)."""
+    times = []
+    for _ in range(repeats):
+        nb = nbformat.read(path, as_version=4)
+        started = time.perf_counter()
+        nbclient.NotebookClient(nb, timeout=300, allow_errors=True,
+                                resources={"metadata": {"path": str(path.parent)}}).execute()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=40, help="submissions graded by both")
+    parser.add_argument("--scale", type=int, default=0, help="also time ours on this many")
+    args = parser.parse_args()
+    isolation = "bubblewrap" if sandbox.bwrap_available() else "process limits only"
+    base = Path(tempfile.mkdtemp(prefix="bp-bench-"))
+    make_course(base, args.n)
+    ours = [sys.executable, "-m", "grader", "autograde", str(base / "submitted")]
+    figures = {"submissions": args.n, "cores": os.cpu_count(), "isolation": isolation}
+    figures["stock_serial_s"] = run([sys.executable, "-m", "nbgrader", "autograde", NB01[0],
+                                     "--create"], base)
+    figures["ours_1_worker_s"] = run(ours + ["--out", str(base / "r1"), "--workers", "1"], ROOT)
+    figures["ours_2_workers_s"] = run(ours + ["--out", str(base / "r2"), "--workers", "2"], ROOT)
+    own = own_execution_seconds(base / "submitted" / "student000" / NB01[0] / f"{NB01[1]}.ipynb")
+    figures["own_execution_s"] = own
+    per_nb_stock = figures["stock_serial_s"] / args.n
+    per_nb_ours = figures["ours_1_worker_s"] / args.n
+    figures["throughput_ratio_2_workers"] = figures["stock_serial_s"] / figures["ours_2_workers_s"]
+    figures["throughput_ratio_1_worker"] = figures["stock_serial_s"] / figures["ours_1_worker_s"]
+    figures["overhead_ratio_ours"] = per_nb_ours / own
+    figures["overhead_ratio_stock"] = per_nb_stock / own
+    if args.scale:
+        scale_base = Path(tempfile.mkdtemp(prefix="bp-bench-scale-"))
+        make_course(scale_base, args.scale)
+        figures[f"ours_2_workers_{args.scale}_s"] = run(
+            [sys.executable, "-m", "grader", "autograde", str(scale_base / "submitted"),
+             "--out", str(scale_base / "r"), "--workers", "2"], ROOT)
+        shutil.rmtree(scale_base, ignore_errors=True)
+    shutil.rmtree(base, ignore_errors=True)
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "grader.json").write_text(json.dumps(figures, indent=1) + "\n")
+    print(f"{args.n} submissions of notebook 01, {figures['cores']} cores, isolation: {isolation}")
+    print(f"  stock nbgrader autograde (serial): {figures['stock_serial_s']:7.1f} s  (1.00x)")
+    for key, label in (("1_worker", "1 worker "), ("2_workers", "2 workers")):
+        print(f"  ours, {label}:                    {figures[f'ours_{key}_s']:7.1f} s  "
+              f"({figures[f'throughput_ratio_{key}']:.2f}x stock's throughput)")
+    print(f"  per notebook, relative to its own execution in a plain kernel ({own:.2f} s = 1.00): "
+          f"ours {figures['overhead_ratio_ours']:.2f}, stock {figures['overhead_ratio_stock']:.2f}")
+    if args.scale:
+        print(f"  ours, 2 workers, {args.scale} submissions: "
+              f"{figures[f'ours_2_workers_{args.scale}_s']:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
