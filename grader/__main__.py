@@ -31,6 +31,13 @@ def add_limits(parser):
                        help="seconds for a whole notebook (default %(default)s)")
     group.add_argument("--memory-mb", type=int, default=defaults.memory // sandbox.MiB,
                        help="memory of the notebook's process in MiB (default %(default)s)")
+    group.add_argument("--cpu-seconds", type=int, default=defaults.cpu_seconds,
+                       help="CPU time of the notebook's process (default %(default)s)")
+    group.add_argument("--max-processes", type=int, default=defaults.processes,
+                       help="processes the notebook may run (default %(default)s; enforced "
+                            "for a non-root user, as which the sandbox runs)")
+    group.add_argument("--max-file-mb", type=int, default=defaults.file_size // sandbox.MiB,
+                       help="largest file the notebook may write, MiB (default %(default)s)")
     group.add_argument("--isolation", choices=["auto", "bwrap", "none"], default="auto",
                        help="bwrap: require bubblewrap; none: process limits only; auto "
                             "(default): bubblewrap if it works here")
@@ -38,7 +45,8 @@ def add_limits(parser):
 
 def limits_from(args):
     return sandbox.Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
-                          memory=args.memory_mb * sandbox.MiB)
+                          memory=args.memory_mb * sandbox.MiB, cpu_seconds=args.cpu_seconds,
+                          processes=args.max_processes, file_size=args.max_file_mb * sandbox.MiB)
 
 
 def warn_isolation(args):

@@ -201,7 +201,9 @@ CORPUS = {
     "segfault": Case(added("relu", "import ctypes\nctypes.string_at(0)"), FULL,
                      "segmentation fault"),
     "memory_hog": Case(added("tanh", "big = np.ones(10**11)"), FULL, "MemoryError"),
-    "fork_bomb": Case(added("relu", "import os\nwhile True:\n    os.fork()"), FULL),
+    # needs the sandbox: without it, as root, no process limit applies and the host would suffer
+    "fork_bomb": Case(added("relu", "import os\nwhile True:\n    os.fork()"), FULL,
+                      needs_bwrap=True),
     "recursion": Case(added("relu", "def f(n):\n    return f(n + 1)\nf(0)"), FULL, "RecursionError"),
     "deep_recursion_crash": Case(added("relu", "import sys\nsys.setrecursionlimit(10**7)\n"
                                                "def f(n):\n    return f(n + 1)\nf(0)"), FULL),
