@@ -63,9 +63,11 @@ def warn_isolation(args):
 def cmd_build(args):
     if args.record_outputs:
         for path in sorted(build_mod.SOURCE.glob("*/*.ipynb")):
+            if args.assignment and path.parent.name not in args.assignment:
+                continue
             build_mod.record_outputs(path)
             print(f"recorded the checked outputs of {path.relative_to(ROOT)}")
-    drift = build_mod.build(check=args.check)
+    drift = build_mod.build(check=args.check, only=args.assignment)
     if args.check:
         if drift:
             print("notebooks/ is out of date with solutions/; run `python -m grader build`. "
@@ -73,7 +75,7 @@ def cmd_build(args):
             return 1
         print("notebooks/ matches solutions/.")
         return 0
-    print(f"built {len(build_mod.assignments())} assignment(s) into notebooks/"
+    print(f"built {len(args.assignment or build_mod.assignments())} assignment(s) into notebooks/"
           + (f"; changed: {', '.join(drift)}" if drift else "; nothing changed"))
     return 0
 
@@ -191,6 +193,8 @@ def main(argv=None):
     p.add_argument("--check", action="store_true", help="only report whether notebooks/ is stale")
     p.add_argument("--record-outputs", action="store_true",
                    help="first run each solution and store the outputs nbval compares")
+    p.add_argument("--assignment", action="append",
+                   help="only this assignment (repeatable); default: all of solutions/")
     p.set_defaults(run=cmd_build)
     p = sub.add_parser("check", help="grade your own notebook and show what to fix")
     p.add_argument("notebook")

@@ -16,9 +16,9 @@ def assignments(source=SOURCE):
                   if p.is_dir() and any(p.glob("*.ipynb")))
 
 
-def generate(out_dir):
-    """Run nbgrader's generate_assignment for every assignment, writing into out_dir."""
-    for assignment in assignments():
+def generate(out_dir, only=None):
+    """Run nbgrader's generate_assignment for every assignment (or `only`), into out_dir."""
+    for assignment in only or assignments():
         cmd = [sys.executable, "-m", "nbgrader", "generate_assignment", assignment,
                "--force", "--no-db", "--log-level=WARN",
                f"--CourseDirectory.release_directory={out_dir}"]
@@ -38,15 +38,29 @@ def differences(a, b):
                           and filecmp.cmp(a / f, b / f, shallow=False)))
 
 
-def build(check=False):
-    """Regenerate notebooks/; with check=True only report drift. Returns the differing paths."""
+def build(check=False, only=None):
+    """Regenerate notebooks/ (or only some assignments); with check=True only report drift.
+
+    Returns the paths that differ, relative to notebooks/.
+    """
+    names = only or assignments()
     with tempfile.TemporaryDirectory(prefix="bp-build-") as tmp:
-        generate(tmp)
-        drift = differences(tmp, RELEASE) if RELEASE.exists() else ["notebooks/"]
-        if not check and drift:
-            if RELEASE.exists():
-                shutil.rmtree(RELEASE)
-            shutil.copytree(tmp, RELEASE)
+        generate(tmp, names)
+        drift = []
+        for name in names:
+            drift += [f"{name}/{d}" for d in differences(Path(tmp) / name, RELEASE / name)]
+        if not only:  # a student copy whose source is gone is drift too
+            stale = {p.name for p in RELEASE.iterdir() if p.is_dir()} - set(names) \
+                if RELEASE.exists() else set()
+            drift += sorted(f"{name}/" for name in stale)
+        if not check:
+            for name in names:
+                if (RELEASE / name).exists():
+                    shutil.rmtree(RELEASE / name)
+                shutil.copytree(Path(tmp) / name, RELEASE / name)
+            if not only:
+                for name in stale:
+                    shutil.rmtree(RELEASE / name)
     return drift
 
 

@@ -22,6 +22,7 @@ from grader.worker import MAX_FRAME, _HEADER
 
 WORKER = Path(__file__).with_name("worker.py")
 SANDBOX_WORKER = "/opt/bpgrader/worker.py"
+SANDBOX_HOME = "/home/student"  # where the scratch folder appears inside the sandbox
 
 MiB = 1024 * 1024
 
@@ -120,7 +121,7 @@ def _bwrap_command(bwrap, scratch, python):
     else:
         isolate = ["--unshare-all", "--cap-drop", "ALL"]
     cmd = [bwrap, *isolate, "--die-with-parent", "--new-session",
-           "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+           "--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
     system = [d for d in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc")
               if os.path.exists(d)]
     for system_dir in system:
@@ -136,8 +137,8 @@ def _bwrap_command(bwrap, scratch, python):
             cmd += ["--perms", "0755", "--dir", str(parent)]
             made.add(parent)
         cmd += ["--ro-bind", str(tree), str(tree)]
-    cmd += ["--ro-bind", str(WORKER), SANDBOX_WORKER,
-            "--bind", str(scratch), str(scratch), "--chdir", str(scratch), "--"]
+    cmd += ["--ro-bind", str(WORKER), SANDBOX_WORKER, "--perms", "0755", "--dir", "/home",
+            "--bind", str(scratch), SANDBOX_HOME, "--chdir", SANDBOX_HOME, "--"]
     return cmd + [python, "-I", SANDBOX_WORKER]
 
 
@@ -177,9 +178,10 @@ class Session:
             cmd = _bwrap_command(self.bwrap, self.scratch, python) + argv
         else:
             cmd = [python, "-I", str(WORKER)] + argv
-        env = {"PATH": "/usr/bin:/bin", "HOME": str(self.scratch), "LANG": "C.UTF-8",
-               "MPLBACKEND": "Agg", "BPKIT_HEADLESS": "1", "MPLCONFIGDIR": str(self.scratch / ".matplotlib"),
-               "IPYTHONDIR": str(self.scratch / ".ipython"), "PYTHONHASHSEED": "0",
+        home = SANDBOX_HOME if self.bwrap else str(self.scratch)
+        env = {"PATH": "/usr/bin:/bin", "HOME": home, "LANG": "C.UTF-8",
+               "MPLBACKEND": "Agg", "BPKIT_HEADLESS": "1", "MPLCONFIGDIR": f"{home}/.matplotlib",
+               "IPYTHONDIR": f"{home}/.ipython", "PYTHONHASHSEED": "0",
                "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
         log = open(self.scratch / ".worker.log", "ab")
         try:

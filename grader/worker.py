@@ -133,6 +133,9 @@ class Worker:
             return float(data["$float"])
         if "$ref" in data:
             return self.refs[data["$ref"]]
+        if "$fn" in data:  # a function the test wrote as text (bpkit.checks.portable)
+            import math
+            return eval(data["$fn"], {"np": np, "math": math})
         if "$list" in data:
             return [self.decode(v) for v in data["$list"]]
         if "$tuple" in data:
