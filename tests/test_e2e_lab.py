@@ -1,0 +1,171 @@
+"""End to end, as a learner meets the course: JupyterLab in a real (headless) Chromium.
+
+For every solution notebook: open it, run all cells through the UI, no error output, each widget
+experiment renders as live widgets and redraws when a slider moves. The blank student copy shows
+its stubs and a friendly message at its first check. The formgrader lists the assignments.
+Screenshots go to test-artifacts/e2e/. Needs Debian's chromium (.ci/run installs it).
+"""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import NOTEBOOKS, ROOT, SOLUTIONS
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = ROOT / "test-artifacts" / "e2e"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed "
+                                "(.ci/run installs Debian's chromium)")
+
+CONFIG = """c = get_config()
+c.CourseDirectory.root = {root!r}
+c.CourseDirectory.course_id = "backprop"
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "notebooks"
+"""
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab on loopback, serving a copy of the course (solutions, notebooks, gradebook)."""
+    course = tmp_path_factory.mktemp("lab-course")
+    shutil.copytree(SOLUTIONS, course / "solutions")
+    shutil.copytree(NOTEBOOKS, course / "notebooks")
+    (course / "nbgrader_config.py").write_text(CONFIG.format(root=str(course)))
+    settings = course / ".jupyter" / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
+    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"],
+               JUPYTER_CONFIG_DIR=str(course / ".jupyter"), HOME=str(course),
+               JUPYTERLAB_SETTINGS_DIR=str(course / ".jupyter" / "lab" / "user-settings"))
+    for assignment in sorted(p.name for p in SOLUTIONS.iterdir() if p.is_dir()):
+        subprocess.run([sys.executable, "-m", "nbgrader", "db", "assignment", "add", assignment],
+                       cwd=course, env=env, check=True, capture_output=True)
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+         "--ServerApp.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
+         f"--ServerApp.root_dir={course}", "--allow-root",
+         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+         "--LabApp.expose_app_in_browser=True"],
+        cwd=course, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/api/status", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        server.kill()
+        pytest.fail("JupyterLab did not start")
+    yield url
+    server.terminate()
+    server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def open_and_run_all(browser, url, path):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    # a workspace of its own, so that no other notebook is restored beside this one
+    page.goto(f"{url}/lab/workspaces/{Path(path).stem}-{time.monotonic_ns()}/tree/{path}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+    page.wait_for_function("window.jupyterapp && window.jupyterapp.commands"
+                           ".isEnabled('notebook:run-all-cells')", timeout=90_000)
+    time.sleep(2)  # the kernel connects
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    # done when no cell shows the running prompt [*] for a few seconds
+    deadline, quiet_since = time.monotonic() + 240, None
+    while time.monotonic() < deadline:
+        running = page.locator(".jp-InputPrompt", has_text="[*]").count()
+        quiet_since = (quiet_since or time.monotonic()) if running == 0 else None
+        if quiet_since and time.monotonic() - quiet_since > 3:
+            break
+        time.sleep(0.5)
+    return page
+
+
+def error_outputs(page):
+    return page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+
+
+def solution_paths():
+    return sorted(p.relative_to(SOLUTIONS) for p in SOLUTIONS.rglob("*.ipynb"))
+
+
+@pytest.mark.parametrize("relative", solution_paths(), ids=lambda p: p.stem)
+def test_solution_runs_in_lab_and_widgets_are_live(lab, browser, relative):
+    page = open_and_run_all(browser, lab, f"solutions/{relative}")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    try:
+        errors = [e.text_content()[:300] for e in error_outputs(page).all()
+                  if "Traceback" in e.text_content() or "Error" in e.text_content()]
+        assert errors == [], errors
+        assert page.locator(".jp-InputPrompt", has_text="[ ]").count() == 0
+        sliders = page.locator(".widget-slider")
+        assert sliders.count() >= 1, "no live slider: the widgets rendered as text?"
+        assert page.get_by_text("VBox(children=").count() == 0
+        box = sliders.first.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][1]")
+        box.scroll_into_view_if_needed()
+        time.sleep(1)
+        before = box.screenshot(path=str(ARTIFACTS / f"{relative.stem}-widget-before.png"))
+        sliders.first.locator(".noUi-handle").first.focus()
+        for _ in range(10):
+            page.keyboard.press("ArrowRight")
+        page.keyboard.press("Tab")
+        time.sleep(3)
+        after = box.screenshot(path=str(ARTIFACTS / f"{relative.stem}-widget-after.png"))
+        assert before != after, "moving a slider did not change the picture"
+    finally:
+        page.screenshot(path=str(ARTIFACTS / f"{relative.stem}.png"))
+        page.close()
+
+
+def test_student_copy_shows_stubs_and_friendly_checks(lab, browser):
+    relative = sorted(p.relative_to(NOTEBOOKS) for p in NOTEBOOKS.rglob("*.ipynb"))[0]
+    page = open_and_run_all(browser, lab, f"notebooks/{relative}")
+    try:
+        assert page.get_by_text("raise NotImplementedError()").count() >= 1
+        first_error = error_outputs(page).first
+        text = first_error.text_content()
+        assert "not written yet" in text and "Traceback" not in text, text
+    finally:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"student-{relative.stem}.png"))
+        page.close()
+
+
+def test_formgrader_lists_the_assignments(lab, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    try:
+        page.goto(f"{lab}/formgrader")
+        for assignment in sorted(p.name for p in SOLUTIONS.iterdir() if p.is_dir()):
+            page.get_by_text(assignment).first.wait_for(timeout=60_000)
+    finally:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "formgrader.png"))
+        page.close()
