@@ -99,7 +99,8 @@ def _render(neuron, name, w1, w2, b, points=None, labels=None):
     title = f"{name} neuron: w = ({w1:.1f}, {w2:.1f}), b = {b:.1f}"
     plot_neuron_surface(grid, points=points, labels=labels, ax=fig.add_subplot(), title=title)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=96)
+    # fast PNG compression: the picture is redrawn on every slider release
+    fig.savefig(buffer, format="png", dpi=96, pil_kwargs={"compress_level": 1})
     png = base64.b64encode(buffer.getvalue()).decode("ascii")
     return ({"output_type": "display_data", "metadata": {},
              "data": {"image/png": png, "text/plain": f"<{title}>"}},)
