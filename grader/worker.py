@@ -107,7 +107,9 @@ class Worker:
 
     def npy(self, array):
         buffer = io.BytesIO()
-        self.np.lib.format.write_array(buffer, self.np.ascontiguousarray(array), allow_pickle=False)
+        # np.require keeps 0-d arrays 0-d (ascontiguousarray would make them 1-d)
+        self.np.lib.format.write_array(buffer, self.np.require(array, requirements="C"),
+                                       allow_pickle=False)
         return base64.b64encode(buffer.getvalue()).decode()
 
     def ref(self, value):

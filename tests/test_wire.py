@@ -61,3 +61,9 @@ def test_object_arrays_never_unpickle():
 def test_malformed_replies_are_refused(bad):
     with pytest.raises(wire.BadReply):
         wire.decode(bad)
+
+
+def test_numpy_scalars_and_0d_arrays_keep_their_shape():
+    assert roundtrip(np.mean(np.ones(3))).shape == ()
+    assert roundtrip(np.array(2.5)).shape == ()
+    assert roundtrip(np.array([2.5])).shape == (1,)

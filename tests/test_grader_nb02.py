@@ -1,0 +1,139 @@
+"""The grader on notebook 02: the reference gets full marks, the blank copy zero, each realistic
+mistake loses points on its own exercise with a message naming it, and equivalent answers pass.
+
+All submissions are graded in one parallel batch (module fixture), then each case is asserted.
+"""
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SubmissionFolder
+from catalogue_nb02 import ALL, CORRECT, WRONG
+from grader import batch, sandbox
+
+NB02 = ("02_loss_functions", "02_loss_functions")
+MAX = {"test_mse_loss": 2, "test_binary_cross_entropy": 2, "test_softmax": 2,
+       "test_softmax_stable": 1, "test_cross_entropy": 2, "test_cross_entropy_stable": 1}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    folder = SubmissionFolder(tmp_path_factory.mktemp("nb02") / "submitted")
+    add = dict(assignment=NB02[0], name=NB02[1])
+    folder.add("reference", **add)
+    folder.add("blank", base="release", **add)
+    for name, (answers, _, _) in WRONG.items():
+        folder.add(f"wrong-{name}", answers, **add)
+    for name, answers in CORRECT.items():
+        folder.add(f"correct-{name}", answers, **add)
+    out = folder.root.parent / "results"
+    limits = sandbox.Limits(cell_timeout=10)
+    results, skipped = batch.autograde(folder.root, out, ROOT / "solutions", workers=2,
+                                       limits=limits)
+    by_student = {r["student_id"]: r for r in results}
+    return by_student, out
+
+
+def points(result):
+    return {t["grade_id"]: t["points"] for nb in result["notebooks"] for t in nb["tests"]}
+
+
+def messages(result):
+    return {t["grade_id"]: t["message"] for nb in result["notebooks"] for t in nb["tests"]}
+
+
+def test_max_points_match_the_catalogue():
+    assert sorted(MAX) == sorted(ALL) and sum(MAX.values()) == 10
+
+
+def test_reference_gets_full_marks(graded):
+    result = graded[0]["reference"]
+    assert result["status"] == "graded"
+    assert points(result) == MAX
+    assert result["score"] == result["max_score"] == 10
+
+
+def test_blank_student_copy_gets_zero_and_says_not_written(graded):
+    result = graded[0]["blank"]
+    assert result["score"] == 0 and result["max_score"] == 10
+    for grade_id in ALL:
+        assert "not written yet" in messages(result)[grade_id], grade_id
+
+
+@pytest.mark.parametrize("name", sorted(WRONG))
+def test_wrong_answer_loses_points_on_its_exercise(graded, name):
+    _, must_fail, must_pass = WRONG[name]
+    got = points(graded[0][f"wrong-{name}"])
+    for grade_id in must_fail:
+        assert got[grade_id] == 0, f"{name}: {grade_id} should fail"
+    for grade_id in must_pass:
+        assert got[grade_id] == MAX[grade_id], f"{name}: {grade_id} should pass"
+
+
+# Every mistake the course's issue lists, and the words its message must contain.
+@pytest.mark.parametrize("name,phrase", [
+    ("softmax_no_max_shift", "without the max shift"),
+    ("softmax_axis_0", "wrong axis (axis 0"),
+    ("ce_log_of_softmax", "log(softmax) instead of log-sum-exp"),
+    ("ce_logsumexp_without_shift", "log-sum-exp"),
+    ("ce_log_of_naive_softmax", "log-sum-exp"),
+    ("ce_summed", "summed instead of averaged over the batch"),
+    ("ce_rows_indexed", "logits[y]"),
+    ("mse_summed", "MSE summed instead of averaged"),
+    ("mse_half_factor", "1/2 factor"),
+    ("bce_log_of_zero", "log of 0"),
+    ("bce_where_unclipped", "log of 0"),
+    ("bce_y_and_p_swapped_in_formula", "y and p swapped"),
+    ("bce_y_and_p_swapped_arguments", "y and p swapped"),
+    ("bce_sign_flipped", "sign is flipped"),
+    ("bce_eps_too_large", "cost about 0"),
+    ("softmax_global_max_shift", "max shift"),
+    ("softmax_sum_over_everything", "whole batch"),
+    ("softmax_modifies_input", "in place"),
+    ("softmax_float32", "float32"),
+    ("softmax_axis_1", "AxisError"),
+    ("ce_sign_flipped", "sign is flipped"),
+    ("ce_labels_ignored", "labels y are not used"),
+    ("ce_softmax_axis_0", "wrong axis"),
+    ("mse_rows_only", "rows only"),
+    ("mse_per_entry", "shape"),
+])
+def test_wrong_answer_message_names_the_mistake(graded, name, phrase):
+    text = " ".join(messages(graded[0][f"wrong-{name}"]).values())
+    assert phrase in text, text
+
+
+@pytest.mark.parametrize("name", sorted(CORRECT))
+def test_correct_answer_written_differently_gets_full_marks(graded, name):
+    result = graded[0][f"correct-{name}"]
+    assert points(result) == MAX, messages(result)
+
+
+def test_feedback_holds_no_hidden_test_text(graded):
+    _, out = graded
+    source = (ROOT / "solutions" / NB02[0] / f"{NB02[1]}.ipynb").read_text()
+    hidden_lines = {line.strip() for line in source.split("\\n")
+                    if "default_rng" in line or "scipy_softmax(z, axis=-1)" in line}
+    assert hidden_lines
+    for path in Path(out).glob("submissions/*/02_loss_functions/feedback.html"):
+        text = path.read_text()
+        assert "BEGIN HIDDEN" not in text
+        for line in hidden_lines:
+            assert line.strip('",') not in text
+    wrong = json.loads((out / "submissions" / "wrong-ce_rows_indexed" / NB02[0] / "result.json")
+                       .read_text())
+    assert any("Expected" in t["detail"] or "common mistake" in t["message"]
+               for nb in wrong["notebooks"] for t in nb["tests"])
+
+
+def test_catalogue_catch_rate_and_false_rejection_rate(graded, report_line):
+    caught = [name for name, (_, must_fail, _) in WRONG.items()
+              if all(points(graded[0][f"wrong-{name}"])[g] == 0 for g in must_fail)]
+    rejected = [name for name in CORRECT if points(graded[0][f"correct-{name}"]) != MAX]
+    report_line(f"notebook 02 catalogue: caught {len(caught)}/{len(WRONG)} wrong answers "
+                f"({len(caught) / len(WRONG):.0%}); rejected {len(rejected)}/{len(CORRECT)} "
+                f"correct variants ({len(rejected) / len(CORRECT):.0%})")
+    assert len(WRONG) >= 25 and len(CORRECT) >= 10
+    assert len(caught) == len(WRONG), sorted(set(WRONG) - set(caught))
+    assert rejected == []
