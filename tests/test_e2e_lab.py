@@ -98,15 +98,30 @@ def open_and_run_all(browser, url, path):
                            ".isEnabled('notebook:run-all-cells')", timeout=90_000)
     time.sleep(2)  # the kernel connects
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    # done when no cell shows the running prompt [*] for a few seconds
-    deadline, quiet_since = time.monotonic() + 240, None
-    while time.monotonic() < deadline:
-        running = page.locator(".jp-InputPrompt", has_text="[*]").count()
-        quiet_since = (quiet_since or time.monotonic()) if running == 0 else None
-        if quiet_since and time.monotonic() - quiet_since > 3:
-            break
-        time.sleep(0.5)
+    # done when the kernel is idle and every code cell of the model has run (the DOM only holds
+    # the cells on screen, so the model is asked, not the page)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and pending_cells(page) != 0:
+        time.sleep(1)
     return page
+
+
+PENDING = """() => {
+  const widget = window.jupyterapp.shell.currentWidget;
+  const cells = widget.content.model.cells;
+  let pending = 0;
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells.get(i);
+    if (cell.type === 'code' && cell.executionCount == null) pending++;
+  }
+  const kernel = widget.sessionContext.session && widget.sessionContext.session.kernel;
+  return (kernel && kernel.status === 'idle') ? pending : pending + 1000;
+}"""
+
+
+def pending_cells(page):
+    """Code cells not run yet (+1000 while the kernel is busy)."""
+    return page.evaluate(PENDING)
 
 
 def error_outputs(page):
@@ -125,7 +140,7 @@ def test_solution_runs_in_lab_and_widgets_are_live(lab, browser, relative):
         errors = [e.text_content()[:300] for e in error_outputs(page).all()
                   if "Traceback" in e.text_content() or "Error" in e.text_content()]
         assert errors == [], errors
-        assert page.locator(".jp-InputPrompt", has_text="[ ]").count() == 0
+        assert pending_cells(page) == 0, "some cells did not run (an error stopped Run All?)"
         sliders = page.locator(".widget-slider")
         assert sliders.count() >= 1, "no live slider: the widgets rendered as text?"
         assert page.get_by_text("VBox(children=").count() == 0
