@@ -1,0 +1,150 @@
+"""The grader on notebook 03: the reference gets full marks, the blank copy zero, each realistic
+mistake in `numerical_gradient` or the `Value` engine loses points on its own check with a message
+naming it, and equivalent answers (other topological sorts, other ways to store the backward
+step, other loops over x) pass.
+
+The Value checks run in the grader's process on handles to the sandbox's Values (see
+tests/test_remote_objects.py). All submissions are graded in one parallel batch (module fixture).
+"""
+import json
+from pathlib import Path
+
+import pytest
+
+from catalogue_nb03 import ALL, ASSIGNMENT, CORRECT, WRONG
+from conftest import ROOT, SubmissionFolder
+from grader import batch, sandbox
+
+MAX = {"test_numerical_gradient": 2, "test_value_arithmetic": 2, "test_value_backward": 2,
+       "test_value_accumulate": 2, "test_value_functions": 2}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    folder = SubmissionFolder(tmp_path_factory.mktemp("nb03") / "submitted")
+    add = lambda student, answers=None, **kw: folder.add(student, answers, assignment=ASSIGNMENT[0],
+                                                         name=ASSIGNMENT[1], **kw)
+    add("reference")
+    add("blank", base="release")
+    for name, (answers, _, _) in WRONG.items():
+        add(f"wrong-{name}", answers)
+    for name, answers in CORRECT.items():
+        add(f"correct-{name}", answers)
+    out = folder.root.parent / "results"
+    results, _ = batch.autograde(folder.root, out, ROOT / "solutions", workers=2,
+                                 limits=sandbox.Limits(cell_timeout=20))
+    return {r["student_id"]: r for r in results}, out
+
+
+def points(result):
+    return {t["grade_id"]: t["points"] for nb in result["notebooks"] for t in nb["tests"]}
+
+
+def messages(result):
+    return {t["grade_id"]: t["message"] for nb in result["notebooks"] for t in nb["tests"]}
+
+
+def test_reference_gets_full_marks(graded):
+    result = graded[0]["reference"]
+    assert result["status"] == "graded"
+    assert points(result) == MAX, messages(result)
+    assert result["score"] == result["max_score"] == 10
+
+
+def test_blank_student_copy_gets_zero_and_says_not_written(graded):
+    result = graded[0]["blank"]
+    assert result["score"] == 0 and result["max_score"] == 10
+    text = messages(result)
+    assert set(text) == set(ALL)
+    assert "numerical_gradient is not written yet" in text["test_numerical_gradient"]
+    for grade_id in ALL[1:]:
+        assert "not written yet" in text[grade_id], text[grade_id]
+
+
+@pytest.mark.parametrize("name", sorted(WRONG))
+def test_wrong_answer_loses_points_on_its_exercise(graded, name):
+    _, must_fail, must_pass = WRONG[name]
+    result = graded[0][f"wrong-{name}"]
+    got = points(result)
+    for grade_id in must_fail:
+        assert got[grade_id] == 0, f"{name}: {grade_id} should fail"
+    for grade_id in must_pass:
+        assert got[grade_id] == MAX[grade_id], \
+            f"{name}: {grade_id} should pass: {messages(result)[grade_id]}"
+
+
+@pytest.mark.parametrize("name,phrase", [
+    ("mul_grad_assigned", "assigned instead of accumulated"),
+    ("add_grad_assigned", "assigned instead of accumulated"),
+    ("every_grad_assigned", "assigned instead of accumulated"),
+    ("backward_plain_recursion", "reverse topological order"),
+    ("backward_dfs_visited_preorder", "reverse topological order"),
+    ("backward_breadth_first", "reverse topological order"),
+    ("backward_no_seed", "does not seed y.grad = 1"),
+    ("backward_list_kept_between_calls", "keeps nodes from an earlier call"),
+    ("rmul_missing", "a.__rmul__(2)"),
+    ("reflected_all_missing", "reflected method"),
+    ("rsub_wrong_order", "__rsub__ computes a - 1 instead of 1 - a"),
+    ("rtruediv_wrong_order", "__rtruediv__ computes a / 3 instead of 3 / a"),
+    ("rsub_builds_no_graph", "must build the graph too"),
+    ("tanh_derivative_is_tanh", "1 - tanh(a)², not tanh(a)"),
+    ("tanh_derivative_of_input", "not 1 - a²"),
+    ("relu_gradient_through_negatives", "only where its input is positive"),
+    ("pow_derivative_n_times_a", "n * a**(n-1), not n * a."),
+    ("pow_derivative_n_times_a_to_n", "n * a**(n-1), not n * a**n"),
+    ("exp_derivative_one", "exp(a) itself, not 1"),
+    ("exp_derivative_input", "exp(a) itself, not a"),
+    ("exp_forgets_out_grad", "not multiplied by out.grad"),
+    ("mul_forgets_out_grad", "not multiplied by out.grad"),
+    ("div_minus_sign_missing", "-a/b²: the minus sign is missing"),
+    ("div_derivative_minus_one_over_b2", "-a/b², not -1/b²"),
+    ("div_numerator_times_b", "d(a/b)/da is 1/b, not b"),
+    ("sub_second_sign", "d(a - b)/db is -1, not +1"),
+    ("ng_forward_difference", "forward differences"),
+    ("ng_x_not_restored", "left x modified"),
+    ("ng_restored_by_adding_h_back", "left x modified"),
+    ("ng_first_axis_only_row_view", "left x modified"),
+    ("ng_divided_by_h", "divided by h instead of 2h"),
+    ("ng_first_axis_only", "x[i] is a whole row"),
+    ("ng_one_dimensional_result", "returned shape (2,); expected (2, 3)"),
+    ("ng_returns_flat", "returned shape (6,); expected (2, 3)"),
+    ("ng_ignores_h", "the step h passed in is ignored"),
+])
+def test_wrong_answer_message_names_the_mistake(graded, name, phrase):
+    text = " ".join(messages(graded[0][f"wrong-{name}"]).values())
+    assert phrase in text, text
+
+
+@pytest.mark.parametrize("name", sorted(CORRECT))
+def test_correct_answer_written_differently_gets_full_marks(graded, name):
+    result = graded[0][f"correct-{name}"]
+    assert points(result) == MAX, messages(result)
+
+
+def test_feedback_holds_no_hidden_test_text_or_expected_values(graded):
+    _, out = graded
+    source = json.loads((ROOT / "solutions" / ASSIGNMENT[0] / f"{ASSIGNMENT[1]}.ipynb").read_text())
+    hidden = []
+    for cell in source["cells"]:
+        text = "".join(cell["source"])
+        if "### BEGIN HIDDEN TESTS" in text:
+            block = text.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
+            hidden += [line.strip() for line in block.splitlines() if len(line.strip()) > 30]
+    assert hidden
+    for path in Path(out).glob("submissions/*/*/feedback.html"):
+        text = path.read_text()
+        assert "BEGIN HIDDEN" not in text and "Expected" not in text
+        for line in hidden:
+            assert line not in text, (path, line)
+
+
+def test_catalogue_catch_rate_and_false_rejection_rate(graded, report_line):
+    caught = [name for name, (_, must_fail, _) in WRONG.items()
+              if all(points(graded[0][f"wrong-{name}"])[g] == 0 for g in must_fail)]
+    rejected = [name for name in CORRECT if points(graded[0][f"correct-{name}"]) != MAX]
+    report_line(f"notebook 03 catalogue: caught {len(caught)}/{len(WRONG)} wrong answers "
+                f"({len(caught) / len(WRONG):.0%}); rejected {len(rejected)}/{len(CORRECT)} "
+                f"correct variants ({len(rejected) / len(CORRECT):.0%})")
+    assert len(WRONG) >= 25 and len(CORRECT) >= 10
+    assert len(caught) == len(WRONG), sorted(set(WRONG) - set(caught))
+    assert rejected == []

@@ -1,0 +1,118 @@
+"""The grader on notebook 04 (the backward pass): the reference gets full marks, the blank copy
+zero, each realistic mistake loses points on its own exercise with a message naming it, and
+equivalent answers (other formulas, caches as dicts, objects or closures) pass.
+
+All submissions are graded in one parallel batch (module fixture), then each case is asserted.
+"""
+import pytest
+
+from conftest import ROOT, SubmissionFolder
+from catalogue_nb04 import ALL, CORRECT, WRONG
+from grader import batch, sandbox
+
+NB04 = ("04_backward_pass", "04_backward_pass")
+MAX = {"test_dense_forward": 1, "test_dense_backward": 2, "test_relu": 1, "test_sigmoid": 1,
+       "test_tanh": 1, "test_mse_loss_grad": 1, "test_softmax_cross_entropy": 1,
+       "test_softmax_cross_entropy_stable": 1, "test_two_layer_loss": 3}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    folder = SubmissionFolder(tmp_path_factory.mktemp("nb04") / "submitted")
+    add = dict(assignment=NB04[0], name=NB04[1])
+    folder.add("reference", **add)
+    folder.add("blank", base="release", **add)
+    for name, (answers, _, _) in WRONG.items():
+        folder.add(f"wrong-{name}", answers, **add)
+    for name, answers in CORRECT.items():
+        folder.add(f"correct-{name}", answers, **add)
+    out = folder.root.parent / "results"
+    results, _ = batch.autograde(folder.root, out, ROOT / "solutions", workers=2,
+                                 limits=sandbox.Limits(cell_timeout=20))
+    return {r["student_id"]: r for r in results}
+
+
+def points(result):
+    return {t["grade_id"]: t["points"] for nb in result["notebooks"] for t in nb["tests"]}
+
+
+def messages(result):
+    return {t["grade_id"]: t["message"] for nb in result["notebooks"] for t in nb["tests"]}
+
+
+def test_grade_ids_match_the_notebook():
+    assert sorted(MAX) == sorted(ALL)
+
+
+def test_reference_gets_full_marks(graded):
+    result = graded["reference"]
+    assert result["status"] == "graded"
+    assert points(result) == MAX, messages(result)
+    assert result["score"] == result["max_score"] == 12
+
+
+def test_blank_student_copy_gets_zero_and_says_not_written(graded):
+    result = graded["blank"]
+    assert result["score"] == 0 and result["max_score"] == 12
+    for grade_id, message in messages(result).items():
+        assert "not written yet" in message, (grade_id, message)
+
+
+@pytest.mark.parametrize("name", sorted(WRONG))
+def test_wrong_answer_loses_points_on_its_exercise(graded, name):
+    _, must_fail, must_pass = WRONG[name]
+    result = graded[f"wrong-{name}"]
+    got = points(result)
+    for grade_id in must_fail:
+        assert got[grade_id] == 0, f"{name}: {grade_id} should fail"
+    for grade_id in must_pass:
+        assert got[grade_id] == MAX[grade_id], \
+            f"{name}: {grade_id} should pass: {messages(result)[grade_id]}"
+
+
+@pytest.mark.parametrize("name,phrase", [
+    ("dense_forward_no_cache", "expected a tuple (out, cache)"),
+    ("dense_forward_no_bias", "bias b is missing"),
+    ("dW_missing_transpose", "transpose missing"), ("dx_missing_transpose", "transpose missing"),
+    ("db_averaged", "averaged instead of summed over the batch"),
+    ("db_one_row", "one row of dout"), ("db_keepdims", "keepdims"),
+    ("dW_averaged", "dW is averaged over the batch"),
+    ("relu_mask_from_dout", "mask is taken from dout"), ("relu_mask_missing", "mask is missing"),
+    ("relu_forward_in_place", "in place"), ("sigmoid_forward_in_place", "in place"),
+    ("tanh_forward_in_place", "in place"),
+    ("sigmoid_derivative_of_input", "pre-activation x, x*(1-x)"),
+    ("tanh_derivative_of_input", "pre-activation x, 1-x**2"),
+    ("sigmoid_backward_no_dout", "dout is missing"), ("sigmoid_applied_twice", "applied twice"),
+    ("mse_gradient_not_averaged", "averaged but the gradient is not"),
+    ("mse_loss_summed", "loss is summed"), ("mse_gradient_over_batch_only", "batch size N only"),
+    ("mse_missing_factor_two", "factor 2"),
+    ("ce_rows_instead_of_entries", "whole rows"), ("ce_no_max_shift", "max shift"),
+    ("ce_global_max_shift", "max shift"),
+    ("ce_gradient_not_averaged", "dlogits is not divided by N"),
+    ("ce_loss_summed", "loss is summed over the batch"),
+    ("ce_forgot_minus_one", "subtract 1"),
+    ("two_layer_keys_renamed", "keyed wrong"), ("two_layer_missing_b2", "missing 'b2'"),
+    ("two_layer_W_swapped", "keyed wrong"), ("two_layer_grads_as_tuple", "expected a dict"),
+    ("two_layer_no_relu_backward", "ReLU's backward pass is missing"),
+])
+def test_wrong_answer_message_names_the_mistake(graded, name, phrase):
+    text = " ".join(messages(graded[f"wrong-{name}"]).values())
+    assert phrase in text, text
+
+
+@pytest.mark.parametrize("name", sorted(CORRECT))
+def test_correct_answer_written_differently_gets_full_marks(graded, name):
+    result = graded[f"correct-{name}"]
+    assert points(result) == MAX, messages(result)
+
+
+def test_catalogue_catch_rate_and_false_rejection_rate(graded, report_line):
+    caught = [name for name, (_, must_fail, _) in WRONG.items()
+              if all(points(graded[f"wrong-{name}"])[g] == 0 for g in must_fail)]
+    rejected = [name for name in CORRECT if points(graded[f"correct-{name}"]) != MAX]
+    report_line(f"notebook 04 catalogue: caught {len(caught)}/{len(WRONG)} wrong answers "
+                f"({len(caught) / len(WRONG):.0%}); rejected {len(rejected)}/{len(CORRECT)} "
+                f"correct variants ({len(rejected) / len(CORRECT):.0%})")
+    assert len(WRONG) >= 25 and len(CORRECT) >= 10
+    assert len(caught) == len(WRONG), sorted(set(WRONG) - set(caught))
+    assert rejected == []

@@ -1,0 +1,152 @@
+"""The grader on notebook 05: the reference gets full marks, the blank copy zero, each realistic
+mistake loses points on its own exercise with a message naming it, and equivalent answers pass.
+
+All submissions are graded in one parallel batch (module fixture), then each case is asserted.
+The generator iterate_minibatches is graded through minibatch_list, which returns plain data.
+"""
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SubmissionFolder
+from catalogue_nb05 import ALL, CORRECT, WRONG
+from grader import batch, sandbox
+
+NB05 = ("05_gradient_descent", "05_gradient_descent")
+MAX = {"test_sgd": 2, "test_sgd_default": 1, "test_minibatches_cover": 2,
+       "test_minibatches_shuffle": 1, "test_train": 3, "test_train_contract": 1}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    folder = SubmissionFolder(tmp_path_factory.mktemp("nb05") / "submitted")
+    add = dict(assignment=NB05[0], name=NB05[1])
+    folder.add("reference", **add)
+    folder.add("blank", base="release", **add)
+    for name, (answers, _, _) in WRONG.items():
+        folder.add(f"wrong-{name}", answers, **add)
+    for name, answers in CORRECT.items():
+        folder.add(f"correct-{name}", answers, **add)
+    out = folder.root.parent / "results"
+    # the notebook imports scikit-learn (the moons) and trains small networks: a loaded machine
+    # needs more than nb01's 10 s for such a cell, and no entry here loops forever
+    limits = sandbox.Limits(cell_timeout=30)
+    results, skipped = batch.autograde(folder.root, out, ROOT / "solutions", workers=2,
+                                       limits=limits)
+    by_student = {r["student_id"]: r for r in results}
+    return by_student, out
+
+
+def points(result):
+    return {t["grade_id"]: t["points"] for nb in result["notebooks"] for t in nb["tests"]}
+
+
+def messages(result):
+    return {t["grade_id"]: t["message"] for nb in result["notebooks"] for t in nb["tests"]}
+
+
+def test_reference_gets_full_marks(graded):
+    result = graded[0]["reference"]
+    assert result["status"] == "graded"
+    assert points(result) == MAX, messages(result)
+    assert result["score"] == result["max_score"] == 10
+
+
+def test_blank_student_copy_gets_zero_and_says_not_written(graded):
+    result = graded[0]["blank"]
+    assert result["score"] == 0 and result["max_score"] == 10
+    for grade_id, message in messages(result).items():
+        assert "not written yet" in message, (grade_id, message)
+
+
+@pytest.mark.parametrize("name", sorted(WRONG))
+def test_wrong_answer_loses_points_on_its_exercise(graded, name):
+    _, must_fail, must_pass = WRONG[name]
+    result = graded[0][f"wrong-{name}"]
+    got = points(result)
+    for grade_id in must_fail:
+        assert got[grade_id] == 0, f"{name}: {grade_id} should fail"
+    for grade_id in must_pass:
+        assert got[grade_id] == MAX[grade_id], \
+            f"{name}: {grade_id} should pass: {messages(result)[grade_id]}"
+
+
+@pytest.mark.parametrize("name,grade_id,phrase", [
+    ("sgd_adds_gradient", "test_sgd", "adds the gradient"),
+    ("sgd_always_default_rate", "test_sgd", "ignores the configured learning rate"),
+    ("sgd_config_reset_each_call", "test_sgd", "ignores the configured learning rate"),
+    ("sgd_crashes_on_none", "test_sgd_default", "config = config or {}"),
+    ("sgd_rate_not_stored_in_config", "test_sgd_default", "'learning_rate': 0.01"),
+    ("sgd_in_place", "test_sgd", "changed w in place"),
+    ("sgd_in_place_np_subtract_out", "test_sgd", "changed w in place"),
+    ("sgd_learning_rate_missing", "test_sgd", "learning rate is missing"),
+    ("sgd_returns_only_w", "test_sgd", "pair (next_w, config)"),
+    ("batches_not_shuffled", "test_minibatches_shuffle", "not shuffled"),
+    ("batches_x_and_y_shuffled_independently", "test_minibatches_cover", "pairs broken"),
+    ("batches_only_x_shuffled", "test_minibatches_cover", "pairs broken"),
+    ("batches_drop_last_partial", "test_minibatches_cover", "last, smaller batch is missing"),
+    ("batches_floor_division_count", "test_minibatches_cover", "last, smaller batch is missing"),
+    ("batches_with_replacement_integers", "test_minibatches_cover", "with replacement"),
+    ("batches_with_replacement_choice", "test_minibatches_cover", "with replacement"),
+    ("batches_global_permutation", "test_minibatches_shuffle", "ignores rng"),
+    ("batches_global_shuffle", "test_minibatches_shuffle", "global random state"),
+    ("batches_fixed_seed_inside", "test_minibatches_shuffle", "gave the same order"),
+    ("batches_off_by_one_short", "test_minibatches_cover", "off by one"),
+    ("batches_off_by_one_overlap", "test_minibatches_cover", "off by one"),
+    ("batches_one_too_many", "test_minibatches_cover", "empty batch"),
+    ("batches_range_stops_one_early", "test_minibatches_cover", "no batch at all"),
+    ("batches_only_batch_order_shuffled", "test_minibatches_shuffle", "order of the batches"),
+    ("batches_shuffled_within_each_batch", "test_minibatches_shuffle", "only within each batch"),
+    ("train_discards_the_update", "test_train", "keep what sgd returns"),
+    ("train_one_batch_per_epoch", "test_train", "held-out points"),
+    ("train_learning_rate_not_passed", "test_train", "held-out points"),
+    ("train_returns_after_one_epoch", "test_train_contract", "1 entries for 12 epochs"),
+    ("train_history_per_batch", "test_train_contract", "one number per epoch"),
+    ("train_ignores_tol", "test_train_contract", "is tol used at all"),
+    ("train_tol_compared_with_the_loss", "test_train_contract", "< tol"),
+    ("train_plateau_checked_an_epoch_late", "test_train_contract", "went on after epoch"),
+    ("train_stops_after_the_first_epoch", "test_train_contract", "at the earliest"),
+    ("train_changes_the_callers_params", "test_train_contract", "changed the params dict"),
+])
+def test_wrong_answer_message_names_the_mistake(graded, name, grade_id, phrase):
+    assert phrase in messages(graded[0][f"wrong-{name}"])[grade_id]
+
+
+@pytest.mark.parametrize("name", sorted(CORRECT))
+def test_correct_answer_written_differently_gets_full_marks(graded, name):
+    result = graded[0][f"correct-{name}"]
+    assert points(result) == MAX, messages(result)
+
+
+def test_feedback_holds_no_hidden_test_text_or_expected_values(graded):
+    by_student, out = graded
+    source = json.loads((ROOT / "solutions" / NB05[0] / f"{NB05[1]}.ipynb").read_text())
+    hidden = []
+    for cell in source["cells"]:
+        text = "".join(cell["source"])
+        for block in re.findall(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", text, re.S):
+            hidden += [line.strip() for line in block.splitlines() if len(line.strip()) > 25]
+    assert len(hidden) >= 6
+    for path in Path(out).glob("submissions/*/*/feedback.html"):
+        text = path.read_text()
+        assert "BEGIN HIDDEN" not in text and "Expected" not in text
+        for line in hidden:
+            assert line not in text, (path, line)
+    wrong = json.loads((out / "submissions" / "wrong-sgd_adds_gradient" / NB05[0] / "result.json")
+                       .read_text())
+    assert any("Expected" in t["detail"] for nb in wrong["notebooks"] for t in nb["tests"])
+
+
+def test_catalogue_catch_rate_and_false_rejection_rate(graded, report_line):
+    caught = [name for name, (_, must_fail, _) in WRONG.items()
+              if all(points(graded[0][f"wrong-{name}"])[g] == 0 for g in must_fail)]
+    rejected = [name for name in CORRECT if points(graded[0][f"correct-{name}"]) != MAX]
+    report_line(f"notebook 05 catalogue: caught {len(caught)}/{len(WRONG)} wrong answers "
+                f"({len(caught) / len(WRONG):.0%}); rejected {len(rejected)}/{len(CORRECT)} "
+                f"correct variants ({len(rejected) / len(CORRECT):.0%})")
+    assert len(WRONG) >= 25 and len(CORRECT) >= 10
+    assert set(ALL) == set(MAX)
+    assert len(caught) == len(WRONG), sorted(set(WRONG) - set(caught))
+    assert rejected == []
