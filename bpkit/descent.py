@@ -4,24 +4,21 @@ training progress line and decision boundaries.
 Plain functions first (tests call them), plots next, the widget builder last. Every update rule,
 gradient and network here is the learner's own, passed in: nothing in bpkit takes a step itself.
 """
-import base64
-import io
 import os
 import time
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import ListedColormap
-from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from bpkit.checks import describe_exception
+from bpkit.live import LiveFigure, stdout_output
 from bpkit.plotting import _scatter_points
 
 __all__ = ["loss_grid", "descent_path", "path_summary", "decision_grid", "progress_line",
            "TrainingProgress", "plot_descent", "plot_path_losses", "plot_loss_curves",
-           "plot_decision_boundary", "learning_rate_explorer"]
+           "plot_decision_boundary", "DescentView", "learning_rate_explorer"]
 
 BLOWUP = 1e6  # a path whose weights pass this size has diverged: stop before floats overflow
 
@@ -168,17 +165,23 @@ def plot_descent(grid, paths, ax=None, title="Gradient descent on the loss surfa
     minimum = np.unravel_index(np.argmin(loss), loss.shape)
     ax.plot(w1[minimum[1]], w2[minimum[0]], marker="*", markersize=14, color="gold",
             markeredgecolor="black", linestyle="none", label="minimum", zorder=4)
-    for (label, path), colour in zip(paths.items(), _PATH_COLOURS * 4):
-        path = np.asarray(path, dtype=np.float64)
-        ax.plot(path[:, 0], path[:, 1], "-o", color=colour, markersize=3.5, linewidth=1.4,
-                label=label, zorder=3)
-        ax.plot(path[0, 0], path[0, 1], marker="s", markersize=7, color=colour,
-                markeredgecolor="black", zorder=5)
+    _draw_paths(ax, paths, legend_loc)
     ax.set_xlim(w1[0], w1[-1])
     ax.set_ylim(w2[0], w2[-1])
     ax.set(title=title, xlabel="weight w1", ylabel="weight w2")
-    ax.legend(loc=legend_loc, fontsize="small", framealpha=0.9)
     return fig
+
+
+def _draw_paths(ax, paths, legend_loc):
+    """Each path as dots joined by lines, a square at its start, then the legend; returns them."""
+    drawn = []
+    for (label, path), colour in zip(paths.items(), _PATH_COLOURS * 4):
+        path = np.asarray(path, dtype=np.float64)
+        drawn += ax.plot(path[:, 0], path[:, 1], "-o", color=colour, markersize=3.5,
+                         linewidth=1.4, label=label, zorder=3)
+        drawn += ax.plot(path[0, 0], path[0, 1], marker="s", markersize=7, color=colour,
+                         markeredgecolor="black", zorder=5)
+    return drawn + [ax.legend(loc=legend_loc, fontsize="small", framealpha=0.9)]
 
 
 def plot_path_losses(losses, ax=None, title="Loss along each path"):
@@ -187,14 +190,21 @@ def plot_path_losses(losses, ax=None, title="Loss along each path"):
     losses: {label: (T + 1,) losses}, e.g. path_summary(...)["losses"].
     """
     fig, ax = _figure_and_axes(ax, figsize=(6.0, 4.0))
-    for (label, values), colour in zip(losses.items(), _PATH_COLOURS * 4):
-        values = np.asarray(values, dtype=np.float64)
-        ax.plot(np.arange(len(values)), values, "-o", color=colour, markersize=3, label=label)
+    _draw_losses(ax, losses)
     ax.set_yscale("log")
     ax.set(title=title, xlabel="step", ylabel="loss L(w) (log scale)")
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize="small", framealpha=0.9)
     return fig
+
+
+def _draw_losses(ax, losses):
+    """One line of losses per path, then the legend; returns them."""
+    drawn = []
+    for (label, values), colour in zip(losses.items(), _PATH_COLOURS * 4):
+        values = np.asarray(values, dtype=np.float64)
+        drawn += ax.plot(np.arange(len(values)), values, "-o", color=colour, markersize=3,
+                         label=label)
+    return drawn + ([ax.legend(fontsize="small", framealpha=0.9)] if drawn else [])
 
 
 def plot_loss_curves(curves, ax=None, title="Training loss", xlabel="epoch", log=False):
@@ -253,6 +263,59 @@ def _figure_and_axes(ax, figsize):
 
 # --- the widget -------------------------------------------------------------------------------
 
+class DescentView:
+    """The picture behind learning_rate_explorer, kept across slider moves: `update(...)`.
+
+    The loss surface and both panels' axes are drawn once per step count; a new learning rate
+    only redraws the path, its losses, the legends and the title over them (bpkit.live). The
+    loss panel keeps one log scale, from 1e-8 to above the highest loss on the surface, so that
+    paths of different learning rates compare at a glance.
+    """
+
+    def __init__(self, loss_fn, xlim=(-5.0, 5.0), ylim=(-3.0, 3.0)):
+        self.loss_fn = loss_fn
+        self.grid = loss_grid(loss_fn, xlim, ylim, n=101)  # once: the sliders move the path only
+        self._live = None
+        self._steps = None
+        self._drawn = []
+
+    def update(self, grad_fn, update, w0, learning_rate, num_steps):
+        """Jupyter outputs (a tuple of nbformat dicts): both panels, or a note to the learner."""
+        name = getattr(update, "__name__", "update")
+        try:
+            path = descent_path(grad_fn, update, w0, learning_rate, num_steps)
+        except NotImplementedError:
+            return (stdout_output(f"Write {name} above first: this picture uses your own "
+                                  "function."),)
+        except Exception as exc:  # the learner's bug: a widget callback would hide the traceback
+            return (stdout_output(f"{name} raised {describe_exception(exc)}"),)
+        summary = path_summary(self.loss_fn, path)
+        verdict = "diverged" if summary["diverged"] else f"loss {summary['losses'][-1]:.3g}"
+        label = f"learning rate {learning_rate:.3g}: {verdict}"
+        title = f"{summary['steps']} steps with learning rate {learning_rate:.3g}"
+        if summary["steps"] < num_steps:
+            title += " (stopped: the weights blew up)"
+        if self._live is None or num_steps != self._steps:
+            self._live, self._steps = LiveFigure(figsize=(10.0, 4.0), dpi=90), num_steps
+            left, right = self._live.figure.subplots(1, 2, width_ratios=[1.5, 1])
+            plot_descent(self.grid, {}, ax=left, title=title)
+            plot_path_losses({}, ax=right, title="Loss at each step")
+            top = 10.0 ** np.ceil(np.log10(max(float(self.grid["loss"].max()), 1.0)))
+            right.set_ylim(1e-8, top)
+            right.set_xlim(-0.02 * num_steps - 0.5, 1.02 * num_steps + 0.5)
+            left.legend_.remove()  # the path's legend comes with the path
+            self._live.moving(*left.lines, left.title)
+            self._drawn = []
+        left, right = self._live.figure.axes[:2]
+        for artist in self._drawn:
+            self._live.forget(artist)
+        self._drawn = (_draw_paths(left, {label: path}, "lower right")
+                       + _draw_losses(right, {label: summary["losses"]}))
+        left.set_title(title)
+        self._live.moving(*self._drawn)
+        return self._live.outputs(f"<{label}>")
+
+
 def learning_rate_explorer(loss_fn, grad_fn, update, w0, xlim=(-5.0, 5.0), ylim=(-3.0, 3.0),
                            learning_rate=0.05, num_steps=30):
     """A learning-rate slider (log scale) and a step count above the descent path it gives.
@@ -264,49 +327,18 @@ def learning_rate_explorer(loss_fn, grad_fn, update, w0, xlim=(-5.0, 5.0), ylim=
         return None  # no one to show it to (the grader sets this): skip ipywidgets and renders
     import ipywidgets as widgets  # lazily: bpkit must import without a notebook frontend
 
-    grid = loss_grid(loss_fn, xlim, ylim, n=101)  # once: only the path changes with the sliders
     rate = widgets.FloatLogSlider(value=learning_rate, base=10, min=-3, max=0, step=0.05,
                                   description="learning rate", readout_format=".3f",
                                   continuous_update=False, style={"description_width": "initial"})
     steps = widgets.IntSlider(value=num_steps, min=1, max=100, description="steps",
                               continuous_update=False)
     picture = widgets.Output()
+    view = DescentView(loss_fn, xlim, ylim)
 
     def redraw(change=None):
-        picture.outputs = _render(loss_fn, grad_fn, update, w0, grid, rate.value, steps.value)
+        picture.outputs = view.update(grad_fn, update, w0, rate.value, steps.value)
 
     for control in (rate, steps):
         control.observe(redraw, names="value")
     redraw()
     return widgets.VBox([rate, steps, picture])
-
-
-def _render(loss_fn, grad_fn, update, w0, grid, learning_rate, num_steps):
-    """Jupyter outputs for one state of the explorer: a PNG, or a note to the learner."""
-    name = getattr(update, "__name__", "update")
-    try:
-        path = descent_path(grad_fn, update, w0, learning_rate, num_steps)
-    except NotImplementedError:
-        return (_stdout(f"Write {name} above first: this picture uses your own function."),)
-    except Exception as exc:  # the learner's bug: a widget callback would hide the traceback
-        return (_stdout(f"{name} raised {describe_exception(exc)}"),)
-    summary = path_summary(loss_fn, path)
-    verdict = "diverged" if summary["diverged"] else f"loss {summary['losses'][-1]:.3g}"
-    label = f"learning rate {learning_rate:.3g}: {verdict}"
-    fig = Figure(figsize=(10.0, 4.0), layout="constrained")
-    FigureCanvasAgg(fig)
-    left, right = fig.subplots(1, 2, width_ratios=[1.5, 1])
-    title = f"{summary['steps']} steps with learning rate {learning_rate:.3g}"
-    if summary["steps"] < num_steps:
-        title += " (stopped: the weights blew up)"
-    plot_descent(grid, {label: path}, ax=left, title=title)
-    plot_path_losses({label: summary["losses"]}, ax=right, title="Loss at each step")
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90)
-    png = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return ({"output_type": "display_data", "metadata": {},
-             "data": {"image/png": png, "text/plain": f"<{label}>"}},)
-
-
-def _stdout(text):
-    return {"output_type": "stream", "name": "stdout", "text": text + "\n"}

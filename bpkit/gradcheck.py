@@ -1,4 +1,5 @@
-"""Checking a backward pass: the learner's analytic gradients against central differences, calls
+"""Checking a backward pass: the learner's analytic gradients against slopes measured along random
+directions (never entry by entry: that is notebook 03's exercise), calls
 of the learner's layers for tests, a drawing of how `dout` flows back through a network, and a
 weight to nudge while the loss follows (or leaves) its gradient's prediction.
 
@@ -6,16 +7,15 @@ Plain functions first (tests call them), plots next, the widget builder last. Ev
 and gradient here is the learner's own, passed in: nothing in bpkit computes a backward pass.
 matplotlib and ipywidgets are imported where they are used, so the checks import quickly.
 """
-import base64
-import io
 import os
 
 import numpy as np
 
 from bpkit.checks import CheckFailed, compare_arrays, describe_exception, invoke
+from bpkit.live import LiveFigure, stdout_output
 
 __all__ = ["grad_check", "grad_check_params", "call_learner", "check_parts", "check_grads",
-           "nudge_curve", "plot_nudge", "plot_dout_flow", "nudge_explorer"]
+           "nudge_curve", "plot_nudge", "plot_dout_flow", "NudgeView", "nudge_explorer"]
 
 
 def _scalar(value, what):
@@ -26,74 +26,85 @@ def _scalar(value, what):
     return float(array.reshape(()))
 
 
-def _central_slopes(f, x, h):
-    x = np.array(x, dtype=np.float64)  # our own copy: the caller's array is never touched
-    slopes = np.zeros_like(x)
-    for index in np.ndindex(x.shape):
-        old = x[index]
-        x[index] = old + h
-        up = _scalar(f(x.copy()), "f")  # copies: an f that changes its input cannot skew the rest
-        x[index] = old - h
-        down = _scalar(f(x.copy()), "f")
-        x[index] = old
-        slopes[index] = (up - down) / (2 * h)
-    return slopes
+def _directions(shape, count, seed):
+    """count unit directions in the space of arrays shaped `shape`, the same ones every call."""
+    rng = np.random.default_rng(seed)
+    size = int(np.prod(shape, dtype=np.int64))
+    if size == 1:  # one entry: both ways along its axis
+        return [np.ones(shape), -np.ones(shape)][:count]
+    directions = []
+    for _ in range(count):
+        v = rng.normal(size=shape)
+        directions.append(v / np.linalg.norm(v))
+    return directions
 
 
-def _relative_errors(analytic, numerical):
-    # |a - n| / (|a| + |n|) entrywise; entries a thousand times smaller than the largest are
-    # measured against a thousandth of it, so rounding noise in tiny entries is not a failure.
-    scale = np.abs(analytic) + np.abs(numerical)
-    floor = max(1e-3 * float(scale.max(initial=0.0)), 1e-12)
-    return np.abs(analytic - numerical) / np.maximum(scale, floor)
+def _slope(f, x, v, h):
+    """(f(x + h v) - f(x - h v)) / 2h: how fast f changes when x moves along v."""
+    up = _scalar(f(x + h * v), "f")  # fresh arrays: an f that changes its input skews nothing
+    down = _scalar(f(x - h * v), "f")
+    return (up - down) / (2 * h)
 
 
-def _factor_note(analytic, numerical):
-    """' It is 0.333 times the numerical gradient: ...' when one factor explains the gap."""
-    big = np.abs(numerical) > 1e-3 * np.abs(numerical).max(initial=0.0)
+def _factor_note(predicted, measured):
+    """' Every slope is 0.333 times ...' when one factor explains the gap."""
+    big = np.abs(measured) > 1e-3 * np.abs(measured).max(initial=0.0)
     if not big.any():
         return ""
-    ratios = analytic[big] / numerical[big]
+    ratios = predicted[big] / measured[big]
     factor = float(np.median(ratios))
     if abs(factor - 1.0) < 1e-3 or not np.allclose(ratios, factor, rtol=1e-4):
         return ""
     if abs(factor + 1.0) < 1e-4:
-        return " Every entry has the wrong sign."
-    return (f" Every entry is {factor:.4g} times the numerical one: a factor is missing or "
+        return " Every slope has the wrong sign: the gradient points downhill instead of uphill."
+    return (f" Every slope is {factor:.4g} times the measured one: a factor is missing or "
             "extra (a 1/N, a 2, a sum where a mean belongs?).")
 
 
-def grad_check(f, x, analytic, *, name="gradient", tol=1e-6, h=1e-5, quiet=False):
-    """Compare an analytic gradient with central differences of f at x; return the relative error.
+def grad_check(f, x, analytic, *, name="gradient", tol=1e-6, h=1e-5, directions=6, seed=0,
+               quiet=False):
+    """Check an analytic gradient of a scalar f at x along random directions; return the error.
 
     f: scalar function of an array shaped like x, e.g. `lambda x: np.sum(layer(x)[0] * dout)`.
-    analytic: the gradient to check, shape of x.  The error is the largest entrywise
-    |analytic - numerical| / (|analytic| + |numerical|). Prints one ✓ line, or raises CheckFailed
-    naming the worst entry when the error exceeds tol. x itself is never modified.
+    analytic: the gradient to check, shape of x. For each of `directions` random unit vectors v
+    (fixed by `seed`), the slope the gradient predicts, analytic . v, is compared with the slope
+    measured by central differences along v, (f(x + h v) - f(x - h v)) / 2h. A right gradient
+    agrees along every direction; a wrong one, along almost none. The error is the largest
+    |predicted - measured| / (|predicted| + |measured|), where a slope a hundred times smaller
+    than |analytic| is measured against a hundredth of it so that near-zero slopes carry no
+    rounding noise. Prints one ✓ line, or raises CheckFailed when the error exceeds tol.
+    x itself is never modified. This never computes the gradient entry by entry: that is
+    `numerical_gradient`, which you wrote in notebook 03.
     """
-    x = np.asarray(x, dtype=np.float64)
+    x = np.array(x, dtype=np.float64)  # our own copy
     analytic = np.asarray(analytic, dtype=np.float64)
     if analytic.shape != x.shape:
         raise CheckFailed(f"{name} has shape {analytic.shape} but the input has shape {x.shape}: "
                           "a gradient always has the shape of what it differentiates.")
-    numerical = _central_slopes(f, x, h)
-    errors = _relative_errors(analytic, numerical)
+    if not np.isfinite(analytic).all():
+        raise CheckFailed(f"{name} contains nan or inf: an overflow in the backward pass?")
+    vs = _directions(x.shape, directions, seed)
+    predicted = np.array([float(np.sum(analytic * v)) for v in vs])
+    measured = np.array([_slope(f, x, v, h) for v in vs])
+    floor = max(1e-2 * float(np.linalg.norm(analytic)), 1e-12)
+    errors = np.abs(predicted - measured) / np.maximum(np.abs(predicted) + np.abs(measured), floor)
+    errors = np.where(np.isnan(errors), np.inf, errors)
     error = float(errors.max(initial=0.0))
-    if not error <= tol:  # also catches nan
-        worst = np.unravel_index(int(np.nanargmax(np.where(np.isnan(errors), np.inf, errors))),
-                                 x.shape)
-        where = "[" + ", ".join(str(int(i)) for i in worst) + "]"
+    if not error <= tol:
+        worst = int(np.argmax(errors))
         raise CheckFailed(
-            f"{name} disagrees with central differences: relative error {error:.1e} > {tol:g}. "
-            f"Worst entry {where}: analytic {analytic[worst]:.6g}, numerical "
-            f"{numerical[worst]:.6g}." + _factor_note(analytic, numerical))
+            f"{name} disagrees with the slopes measured by central differences: relative error "
+            f"{error:.1e} > {tol:g}. Along random direction {worst + 1} of {len(vs)}, {name} "
+            f"predicts a slope of {predicted[worst]:.6g} but f changes at {measured[worst]:.6g}."
+            + _factor_note(predicted, measured)
+            + " To see which entries are wrong, compare with numerical_gradient from notebook 03.")
     if not quiet:
-        print(f"✓ {name} matches central differences: relative error {error:.1e} "
-              f"(tolerance {tol:g})")
+        print(f"✓ {name} matches central differences along {len(vs)} random directions: "
+              f"relative error {error:.1e} (tolerance {tol:g})")
     return error
 
 
-def grad_check_params(loss_fn, params, grads, *, tol=1e-6, h=1e-5, quiet=False):
+def grad_check_params(loss_fn, params, grads, *, tol=1e-6, h=1e-5, directions=6, quiet=False):
     """grad_check every parameter of a model: loss_fn(params) -> loss, grads keyed like params.
 
     Returns {name: relative error}. Raises CheckFailed for a missing key or a wrong gradient.
@@ -110,7 +121,7 @@ def grad_check_params(loss_fn, params, grads, *, tol=1e-6, h=1e-5, quiet=False):
         def f(value, key=key):
             return loss_fn({**{k: np.array(v) for k, v in params.items()}, key: value})
         errors[key] = grad_check(f, params[key], grads[key], name=f"grads[{key!r}]", tol=tol,
-                                 h=h, quiet=quiet)
+                                 h=h, directions=directions, quiet=quiet)
     return errors
 
 
@@ -269,25 +280,39 @@ def plot_nudge(curve, delta=None, ax=None, ylabel="loss", title=None):
     fig, ax = _figure_and_axes(ax, figsize=(6.8, 4.2))
     entry = _entry(curve)
     ax.plot(curve["delta"], curve["loss"], color="tab:blue", linewidth=2,
-            label="the loss after the nudge")
+            label="the loss after the nudge", gid="loss")
     ax.plot(curve["delta"], curve["prediction"], color="tab:red", linestyle="--", linewidth=1.5,
-            label=f"the gradient's prediction L0 + g·δ (g = {curve['grad']:.3g})")
-    ax.plot([0.0], [curve["loss0"]], "o", color="black", markersize=5, label="no nudge: L0")
+            label=_prediction_label(curve), gid="prediction")
+    ax.plot([0.0], [curve["loss0"]], "o", color="black", markersize=5, label="no nudge: L0",
+            gid="loss0")
     if delta is not None:
-        k = int(np.argmin(np.abs(curve["delta"] - delta)))
-        d, actual, predicted = curve["delta"][k], curve["loss"][k], curve["prediction"][k]
-        ax.axvline(d, color="0.5", linewidth=0.8, zorder=0)
-        ax.plot([d], [actual], "o", color="tab:blue", markersize=7)
-        ax.plot([d], [predicted], "s", color="tab:red", markersize=6)
-        ax.text(0.02, 0.04, f"δ = {d:+.2f}\nactual change     {actual - curve['loss0']:+.4f}\n"
-                f"predicted g·δ     {predicted - curve['loss0']:+.4f}", transform=ax.transAxes,
-                family="monospace", fontsize="small", va="bottom",
-                bbox={"facecolor": "white", "edgecolor": "0.7", "alpha": 0.9})
-    ax.set(title=title or f"Nudging {entry}: the loss and its gradient's prediction",
-           xlabel=f"nudge δ added to {entry}", ylabel=ylabel)
+        _draw_delta(ax, curve, delta)
+    ax.set(title=title or _nudge_title(entry), xlabel=f"nudge δ added to {entry}", ylabel=ylabel)
     ax.grid(True, alpha=0.3)
     ax.legend(loc="upper right", fontsize="small", framealpha=0.9)
     return fig
+
+
+def _prediction_label(curve):
+    return f"the gradient's prediction L0 + g·δ (g = {curve['grad']:.3g})"
+
+
+def _nudge_title(entry):
+    return f"Nudging {entry}: the loss and its gradient's prediction"
+
+
+def _draw_delta(ax, curve, delta):
+    """The nudge δ on a nudge plot: a line, both losses, and the two changes written out."""
+    k = int(np.argmin(np.abs(curve["delta"] - delta)))
+    d, actual, predicted = curve["delta"][k], curve["loss"][k], curve["prediction"][k]
+    return [
+        ax.axvline(d, color="0.5", linewidth=0.8, zorder=0),
+        *ax.plot([d], [actual], "o", color="tab:blue", markersize=7),
+        *ax.plot([d], [predicted], "s", color="tab:red", markersize=6),
+        ax.text(0.02, 0.04, f"δ = {d:+.2f}\nactual change     {actual - curve['loss0']:+.4f}\n"
+                f"predicted g·δ     {predicted - curve['loss0']:+.4f}", transform=ax.transAxes,
+                family="monospace", fontsize="small", va="bottom",
+                bbox={"facecolor": "white", "edgecolor": "0.7", "alpha": 0.9})]
 
 
 def _figure_and_axes(ax, figsize):
@@ -357,6 +382,52 @@ def _box(x, width, height):
                           edgecolor="#4a6fa5", linewidth=1.5)
 
 
+class NudgeView:
+    """The picture behind nudge_explorer, kept across slider moves: `update(curve, delta)`.
+
+    The curves are drawn once per parameter entry; moving δ only moves its marks over the cached
+    plot (bpkit.live).
+    """
+
+    def __init__(self, ylabel="loss"):
+        self.ylabel = ylabel
+        self._live = None
+        self._curve = None
+        self._marks = []  # the δ line, both dots and the text box
+
+    def update(self, curve, delta):
+        """Jupyter outputs (a tuple of nbformat dicts) for this nudge_curve at this δ."""
+        if self._live is None:
+            self._live = LiveFigure(figsize=(6.8, 4.2))
+            plot_nudge(curve, ax=self._live.figure.add_subplot(), ylabel=self.ylabel)
+        for mark in self._marks:
+            self._live.forget(mark)
+        if curve is not self._curve and self._curve is not None:
+            self._replace_curve(curve)
+        self._curve = curve
+        ax = self._live.figure.axes[0]
+        self._marks = _draw_delta(ax, curve, delta)
+        self._live.moving(*self._marks, ax.legend_)
+        return self._live.outputs(f"<nudge of {_entry(curve)} by {delta:+.2f}>")
+
+    def _replace_curve(self, curve):
+        """Another entry: new data in the same lines, new limits, so the background is redrawn
+        (but the figure, its layout and its artists are kept)."""
+        ax = self._live.figure.axes[0]
+        data = {"loss": (curve["delta"], curve["loss"]),
+                "prediction": (curve["delta"], curve["prediction"]),
+                "loss0": ([0.0], [curve["loss0"]])}
+        for line in ax.lines:
+            if line.get_gid() in data:
+                line.set_data(*data[line.get_gid()])
+        ax.legend_.get_texts()[1].set_text(_prediction_label(curve))
+        entry = _entry(curve)
+        ax.set(title=_nudge_title(entry), xlabel=f"nudge δ added to {entry}")
+        ax.relim()
+        ax.autoscale_view()
+        self._live.invalidate(relayout=True)  # the new tick labels may be wider
+
+
 def nudge_explorer(loss_fn, params, x, y, max_delta=1.0, ylabel="loss"):
     """Pick a parameter entry and nudge it with a slider: the learner's loss against its gradient.
 
@@ -376,6 +447,7 @@ def nudge_explorer(loss_fn, params, x, y, max_delta=1.0, ylabel="loss"):
     nudge = widgets.FloatSlider(value=0.5, min=-max_delta, max=max_delta, step=max_delta / 20,
                                 description="nudge δ", readout_format="+.2f", **common)
     picture = widgets.Output()
+    view = NudgeView(ylabel)
     # the curve depends on the entry only: keep it while just δ moves
     deltas = np.linspace(-max_delta, max_delta, 81)
     memo = {}
@@ -394,8 +466,7 @@ def nudge_explorer(loss_fn, params, x, y, max_delta=1.0, ylabel="loss"):
             memo.clear()
             memo[key] = _nudge_outputs(loss_fn, params, x, y, choice.value, index, deltas)
         curve = memo[key]
-        picture.outputs = curve if isinstance(curve, tuple) else _render_nudge(curve, nudge.value,
-                                                                               ylabel)
+        picture.outputs = curve if isinstance(curve, tuple) else view.update(curve, nudge.value)
 
     choice.observe(fit_sliders, names="value")
     fit_sliders()
@@ -410,24 +481,7 @@ def _nudge_outputs(loss_fn, params, x, y, name, index, deltas):
     try:
         return nudge_curve(loss_fn, params, x, y, name, index, deltas)
     except NotImplementedError:
-        return (_stdout("Write two_layer_loss above first: this picture uses your own function."),)
+        return (stdout_output("Write two_layer_loss above first: this picture uses your own "
+                              "function."),)
     except Exception as exc:  # the learner's bug: a widget callback would hide the traceback
-        return (_stdout(f"The loss function raised {describe_exception(exc)}"),)
-
-
-def _render_nudge(curve, delta, ylabel):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    # A pyplot-free Figure: nothing to close, nothing leaks across redraws.
-    fig = Figure(figsize=(6.8, 4.2), layout="constrained")
-    FigureCanvasAgg(fig)
-    plot_nudge(curve, delta=delta, ax=fig.add_subplot(), ylabel=ylabel)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=96)
-    png = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return ({"output_type": "display_data", "metadata": {},
-             "data": {"image/png": png, "text/plain": f"<nudge of {_entry(curve)}>"}},)
-
-
-def _stdout(text):
-    return {"output_type": "stream", "name": "stdout", "text": text + "\n"}
+        return (stdout_output(f"The loss function raised {describe_exception(exc)}"),)

@@ -6,19 +6,17 @@ computed from) and `_op` (a short string naming the operation). Every derivative
 the learner's `backward()`; the share of a gradient sent along one edge is found by running the
 learner's class again on that one operation (see `edge_gradients`).
 """
-import base64
-import io
 import math
 import operator
 import os
 import re
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
+from bpkit.live import LiveFigure, stdout_output
+
 __all__ = ["EXPRESSIONS", "trace_graph", "edge_gradients", "draw_graph", "figure_size",
-           "expression_graph", "graph_explorer"]
+           "expression_graph", "GraphView", "graph_explorer"]
 
 
 def _used_twice(c):
@@ -407,6 +405,41 @@ def expression_graph(Value, expression, point, title=None, draw=True, ax=None):
     return graph
 
 
+class GraphView:
+    """The picture behind graph_explorer, kept across slider moves: `update(...)` -> outputs.
+
+    One figure per expression: moving a slider redraws the boxes and labels into the same axes,
+    with the layout of the first frame (bpkit.live), instead of building a new figure.
+    """
+
+    def __init__(self, Value):
+        self.Value = Value
+        self._live = None
+        self._expression = None
+
+    def update(self, expression, name, point):
+        """Jupyter outputs (a tuple of nbformat dicts): the graph, or a note to the learner."""
+        title = f"y = {name}   at " + ", ".join(f"{k} = {v:.1f}" for k, v in point.items())
+        try:
+            graph = expression_graph(self.Value, expression, point, draw=False)
+        except NotImplementedError:
+            return (stdout_output("Write the Value class above first: this picture uses your "
+                                  "own Value."),)
+        except Exception as exc:  # the learner's bug: a widget callback would hide the traceback
+            from bpkit.checks import describe_exception
+            return (stdout_output(f"Building y = {name} raised {describe_exception(exc)}"),)
+        if self._live is None or expression is not self._expression:
+            self._live, self._expression = LiveFigure(figsize=figure_size(graph)), expression
+            ax = self._live.figure.add_subplot()
+        else:
+            ax = self._live.figure.axes[0]
+            for artist in [*ax.lines, *ax.patches, *ax.texts]:
+                self._live.forget(artist)
+        draw_graph(graph, ax=ax, title=title)
+        self._live.moving_contents(ax)
+        return self._live.outputs(f"<{title}>")
+
+
 def graph_explorer(Value, expressions=None):
     """A dropdown of expressions and sliders for a and b, above the live graph.
 
@@ -424,37 +457,13 @@ def graph_explorer(Value, expressions=None):
     sliders = {"a": widgets.FloatSlider(value=1.0, description="a", **common),
                "b": widgets.FloatSlider(value=-0.5, description="b", **common)}
     picture = widgets.Output()
+    view = GraphView(Value)
 
     def redraw(change=None):
         point = {name: slider.value for name, slider in sliders.items()}
-        picture.outputs = _render(Value, expressions[choice.value], choice.value, point)
+        picture.outputs = view.update(expressions[choice.value], choice.value, point)
 
     for control in (choice, *sliders.values()):
         control.observe(redraw, names="value")
     redraw()
     return widgets.VBox([choice, *sliders.values(), picture])
-
-
-def _render(Value, expression, name, point):
-    """Jupyter outputs for one state of the explorer: a PNG, or a note to the learner."""
-    title = f"y = {name}   at " + ", ".join(f"{k} = {v:.1f}" for k, v in point.items())
-    try:
-        graph = expression_graph(Value, expression, point, draw=False)
-    except NotImplementedError:
-        return (_stdout("Write the Value class above first: this picture uses your own Value."),)
-    except Exception as exc:  # the learner's bug: a widget callback would hide the traceback
-        from bpkit.checks import describe_exception
-        return (_stdout(f"Building y = {name} raised {describe_exception(exc)}"),)
-    # A pyplot-free Figure: nothing to close, and no stray copy shown by the inline backend.
-    fig = Figure(figsize=figure_size(graph), layout="constrained")
-    FigureCanvasAgg(fig)
-    draw_graph(graph, ax=fig.add_subplot(), title=title)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=96)
-    png = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return ({"output_type": "display_data", "metadata": {},
-             "data": {"image/png": png, "text/plain": f"<{title}>"}},)
-
-
-def _stdout(text):
-    return {"output_type": "stream", "name": "stdout", "text": text + "\n"}

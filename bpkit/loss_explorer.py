@@ -5,18 +5,15 @@ central difference of the learner's function, so the picture shows what *their* 
 functions first (`loss_point`, `loss_curves`, `plot_loss_slopes`), the widget builder last; it
 imports ipywidgets only when called.
 """
-import base64
-import io
 import os
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from bpkit.checks import describe_exception
+from bpkit.live import LiveFigure, stdout_output
 
-__all__ = ["loss_point", "loss_curves", "plot_loss_slopes", "loss_explorer"]
+__all__ = ["loss_point", "loss_curves", "plot_loss_slopes", "LossView", "loss_explorer"]
 
 P_MIN, P_MAX = 0.01, 0.99  # the slider's range: the predicted probability of class 1
 _NOT_WRITTEN = "Write {name} above first: this picture uses your own function."
@@ -96,13 +93,77 @@ def plot_loss_slopes(losses, p, y, fig=None, ylim=(-0.3, 5.0)):
         # The tangent over a fixed width of p: steep slopes run off the top, which is the point.
         q = np.linspace(p - 0.25, p + 0.25, 2)
         ax.plot(q, loss + slope * (q - p), color="black", linestyle="--", linewidth=1.5,
-                zorder=3, label="tangent at p")
-        ax.plot([p], [loss], "o", color=colour, markeredgecolor="black", markersize=8, zorder=5)
-        ax.set_title(f"{name}: loss {loss:.3f}, slope {slope:+.2f}")
+                zorder=3, label="tangent at p", gid="tangent")
+        ax.plot([p], [loss], "o", color=colour, markeredgecolor="black", markersize=8, zorder=5,
+                gid="point")
+        ax.set_title(_panel_title(name, loss, slope))
         ax.legend(loc="upper center", fontsize="small", framealpha=0.9)
     axes[0].set_ylabel("loss (no unit)")
-    fig.suptitle(f"Loss and slope at p = {p:.2f} for target y = {y:g}")
+    fig.suptitle(_figure_title(p, y))
     return fig
+
+
+def _panel_title(name, loss, slope):
+    return f"{name}: loss {loss:.3f}, slope {slope:+.2f}"
+
+
+def _figure_title(p, y):
+    return f"Loss and slope at p = {p:.2f} for target y = {y:g}"
+
+
+class LossView:
+    """The picture behind loss_explorer, kept across slider moves: `update(p, y)` -> outputs.
+
+    The curves are drawn once per target y; moving p only moves each point, its tangent and the
+    titles over the cached panels (bpkit.live).
+    """
+
+    def __init__(self, losses):
+        self.losses = losses
+        self._live = None
+        self._key = None
+
+    def update(self, p, y):
+        """Jupyter outputs (a tuple of nbformat dicts): the panels, or a note naming the problem."""
+        missing = []
+        for name, loss in self.losses.items():
+            try:
+                _loss_of(loss, p, y)
+            except NotImplementedError:
+                missing.append(name)
+            except Exception as exc:  # the learner's bug: a widget callback would hide it
+                return (stdout_output(f"{name} raised {describe_exception(exc)}"),)
+        if len(missing) == len(self.losses):
+            return (stdout_output(_NOT_WRITTEN.format(name=" and ".join(missing))),)
+        key = (float(y), tuple(missing))
+        if self._live is None or key != self._key:
+            self._live, self._key = LiveFigure(figsize=(4.2 * len(self.losses), 3.9)), key
+            fig = self._live.figure
+            plot_loss_slopes(self.losses, p, y, fig=fig)
+            for ax in fig.axes:
+                self._live.moving_contents(ax)
+            self._live.moving(fig._suptitle)
+        else:
+            self._move(p, y)
+        outputs = [*self._live.outputs(f"<losses at p = {p:.2f}, y = {y:g}>")]
+        outputs += [stdout_output(_NOT_WRITTEN.format(name=name)) for name in missing]
+        return tuple(outputs)
+
+    def _move(self, p, y):
+        fig = self._live.figure
+        points = loss_point(self.losses, p, y)
+        for ax, name in zip(fig.axes, self.losses):
+            if name not in points:
+                continue
+            loss, slope = points[name]["loss"], points[name]["slope"]
+            for line in ax.lines:
+                if line.get_gid() == "tangent":
+                    q = np.array([p - 0.25, p + 0.25])
+                    line.set_data(q, loss + slope * (q - p))
+                elif line.get_gid() == "point":
+                    line.set_data([p], [loss])
+            ax.set_title(_panel_title(name, loss, slope))
+        fig.suptitle(_figure_title(p, y))
 
 
 def loss_explorer(losses, p=0.3, y=1.0):
@@ -121,43 +182,14 @@ def loss_explorer(losses, p=0.3, y=1.0):
     target = widgets.ToggleButtons(options=[("y = 0", 0.0), ("y = 1", 1.0)], value=float(y),
                                    description="target")
     picture = widgets.Output()
+    view = LossView(losses)
 
     def redraw(change=None):
         # Replacing `outputs` in one step swaps the picture without flicker and also works
         # where no kernel captures output (tests).
-        picture.outputs = _render(losses, slider.value, target.value)
+        picture.outputs = view.update(slider.value, target.value)
 
     for control in (slider, target):
         control.observe(redraw, names="value")
     redraw()
     return widgets.VBox([slider, target, picture])
-
-
-def _render(losses, p, y):
-    """Jupyter outputs for one state of the explorer: a PNG, or a note naming the problem."""
-    missing = []
-    for name, loss in losses.items():
-        try:
-            _loss_of(loss, p, y)
-        except NotImplementedError:
-            missing.append(name)
-        except Exception as exc:  # the learner's bug: a widget callback would hide the traceback
-            return (_stdout(f"{name} raised {describe_exception(exc)}"),)
-    if len(missing) == len(losses):
-        return (_stdout(_NOT_WRITTEN.format(name=" and ".join(missing))),)
-    # A pyplot-free Figure: nothing to close, no figure leaks across redraws.
-    fig = Figure(figsize=(4.2 * len(losses), 3.9), layout="constrained")
-    FigureCanvasAgg(fig)
-    plot_loss_slopes(losses, p, y, fig=fig)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=96)
-    png = base64.b64encode(buffer.getvalue()).decode("ascii")
-    text = f"<losses at p = {p:.2f}, y = {y:g}>"
-    outputs = [{"output_type": "display_data", "metadata": {},
-                "data": {"image/png": png, "text/plain": text}}]
-    outputs += [_stdout(_NOT_WRITTEN.format(name=name)) for name in missing]
-    return tuple(outputs)
-
-
-def _stdout(text):
-    return {"output_type": "stream", "name": "stdout", "text": text + "\n"}

@@ -4,18 +4,16 @@ The plain functions (`neuron_grid`) are what tests and benchmarks call. The buil
 ipywidgets only when called, so importing this module works headless and without a kernel.
 Every neuron here is the learner's own function, passed in: nothing in bpkit computes one.
 """
-import base64
-import io
 import os
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from matplotlib.contour import ContourSet
 
 from bpkit.checks import describe_exception
+from bpkit.live import LiveFigure, stdout_output
 from bpkit.plotting import plot_neuron_surface
 
-__all__ = ["neuron_grid", "neuron_explorer"]
+__all__ = ["neuron_grid", "NeuronView", "neuron_explorer"]
 
 _NOT_WRITTEN = "Write {name} above first: this picture uses your own function."
 
@@ -43,6 +41,68 @@ def neuron_grid(neuron, w1, w2, b, lim=3.0, n=81):
     return {"x1": x1, "x2": x2, "a": a, "level": level, "w": w, "b": b}
 
 
+class NeuronView:
+    """The picture behind neuron_explorer, kept across slider moves: `update(...)` -> outputs.
+
+    The first frame draws the whole figure; later frames only swap the image, the a = level line
+    and the title over the cached axes (bpkit.live), unless the colour range changes.
+    """
+
+    def __init__(self, points=None, labels=None):
+        self.points, self.labels = points, labels
+        self._live = None
+        self._style = None
+
+    def update(self, neuron, name, w1, w2, b):
+        """Jupyter outputs (a tuple of nbformat dicts) for this neuron and these weights."""
+        try:
+            # A fine grid: a rectifier's a = 0 edge is drawn through grid points, and at 81
+            # points its steps show; 161 looks straight.
+            grid = neuron_grid(neuron, w1, w2, b, n=161)
+        except NotImplementedError:
+            return (stdout_output(_NOT_WRITTEN.format(name=name)),)
+        except Exception as exc:  # the learner's bug: a widget callback would hide the traceback
+            return (stdout_output(f"The {name} neuron raised {describe_exception(exc)}"),)
+        a, level = grid["a"], grid["level"]
+        vmin, vmax = _steady_range(a, level)
+        has_line = bool(a.min() <= level < a.max())
+        title = f"{name} neuron: w = ({w1:.1f}, {w2:.1f}), b = {b:.1f}"
+        style = (vmin, vmax, level, has_line)
+        if self._live is None or style != self._style:
+            self._live, self._style = LiveFigure(figsize=(6.0, 4.8)), style
+            ax = self._live.figure.add_subplot()
+            plot_neuron_surface(grid, points=self.points, labels=self.labels, ax=ax, title=title,
+                                vmin=vmin, vmax=vmax)
+            self._live.moving_contents(ax)
+        else:
+            ax = self._live.figure.axes[0]
+            ax.images[0].set_data(a)
+            ax.set_title(title)
+            for old in [c for c in ax.collections if isinstance(c, ContourSet)]:
+                self._live.forget(old)
+            if has_line:
+                self._live.moving(ax.contour(grid["x1"], grid["x2"], a, levels=[level],
+                                             colors="black", linewidths=1.5))
+        return self._live.outputs(f"<{title}>")
+
+
+def _steady_range(a, level):
+    """Colour range that stays put while sliders move: an activation's own range when it is
+    bounded, else a round number (1, 2, 5, 10, 20, ...) above the largest |a|, so that a redraw
+    only rebuilds the colour bar when the values outgrow it."""
+    if level == 0.5:
+        return 0.0, 1.0
+    if a.min() >= -1.0 and a.max() <= 1.0:
+        return -1.0, 1.0
+
+    def ceiling(value):
+        if value <= 0.0:
+            return 0.0
+        step = 10.0 ** np.floor(np.log10(value))
+        return next(m * step for m in (1.0, 2.0, 5.0, 10.0) if m * step >= value)
+    return -ceiling(-float(np.nanmin(a))), max(ceiling(float(np.nanmax(a))), 1.0)
+
+
 def neuron_explorer(neurons, points=None, labels=None):
     """Sliders for w1, w2, b and a choice of activation, above a live picture of the neuron.
 
@@ -55,8 +115,8 @@ def neuron_explorer(neurons, points=None, labels=None):
 
     if not neurons:
         raise ValueError("neurons is empty: pass {activation name: neuron function}.")
-    # Redraw when a slider is released: a render takes a few tenths of a second, so redrawing
-    # on every step of a drag would queue up and lag behind the mouse.
+    # Redraw when a slider is released: a frame is quick (bpkit.live), but dragging would send
+    # a PNG per step, too much for a remote JupyterHub.
     common = dict(min=-5.0, max=5.0, step=0.1, continuous_update=False)
     sliders = {
         "w1": widgets.FloatSlider(value=1.0, description="w1", **common),
@@ -65,46 +125,16 @@ def neuron_explorer(neurons, points=None, labels=None):
     }
     choice = widgets.Dropdown(options=list(neurons), description="activation")
     picture = widgets.Output()
+    view = NeuronView(points, labels)
 
     def redraw(change=None):
         name = choice.value
         values = {key: slider.value for key, slider in sliders.items()}
         # Replacing `outputs` in one step swaps the picture without flicker, like
         # clear_output(wait=True), and also works where no kernel captures output (tests).
-        picture.outputs = _render(neurons[name], name, points=points, labels=labels, **values)
+        picture.outputs = view.update(neurons[name], name, **values)
 
     for control in (choice, *sliders.values()):
         control.observe(redraw, names="value")
     redraw()
     return widgets.VBox([choice, *sliders.values(), picture])
-
-
-def _render(neuron, name, w1, w2, b, points=None, labels=None):
-    """Jupyter outputs for one state of the explorer: a PNG of the neuron, or a note to the learner.
-
-    Returns a tuple of output dicts (nbformat), ready for an Output widget's `outputs`.
-    """
-    try:
-        # A finer grid than the default: a rectifier's a = 0 edge is drawn through grid points,
-        # and at 81 points its steps show; 161 costs a tenth more time and looks straight.
-        grid = neuron_grid(neuron, w1, w2, b, n=161)
-    except NotImplementedError:
-        return (_stdout(_NOT_WRITTEN.format(name=name)),)
-    except Exception as exc:  # the learner's bug: a widget callback would hide the traceback
-        return (_stdout(f"The {name} neuron raised {describe_exception(exc)}"),)
-    # A pyplot-free Figure: nothing is registered with pyplot, so nothing needs plt.close, no
-    # figure leaks across redraws, and the inline backend does not show a stray copy.
-    fig = Figure(figsize=(6.0, 4.8), layout="constrained")
-    FigureCanvasAgg(fig)
-    title = f"{name} neuron: w = ({w1:.1f}, {w2:.1f}), b = {b:.1f}"
-    plot_neuron_surface(grid, points=points, labels=labels, ax=fig.add_subplot(), title=title)
-    buffer = io.BytesIO()
-    # fast PNG compression: the picture is redrawn on every slider release
-    fig.savefig(buffer, format="png", dpi=96, pil_kwargs={"compress_level": 1})
-    png = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return ({"output_type": "display_data", "metadata": {},
-             "data": {"image/png": png, "text/plain": f"<{title}>"}},)
-
-
-def _stdout(text):
-    return {"output_type": "stream", "name": "stdout", "text": text + "\n"}

@@ -1,0 +1,165 @@
+"""Benchmark: how long each widget takes to answer one slider change.
+
+    .venv/bin/python bench/widgets_bench.py [--repeat 15]
+
+For every notebook's widget, the plain function behind it (what the widget calls when a slider
+moves: compute, draw, encode the PNG) is called with the reference solution's own functions, for
+a sequence of slider values, and the median time per call is reported in milliseconds and as a
+ratio against a baseline measured in the same run: drawing an empty figure of the same size to
+PNG, the floor cost of any matplotlib redraw. Goals (issue 5): under 100 ms per slider change;
+under 300 ms where the change runs an experiment (picking another weight in notebook 04 runs the
+learner's network 81 times). Results go to bench/results/widgets.json.
+"""
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ["BPKIT_HEADLESS"] = "1"  # the notebooks' own widgets are not built while loading
+
+import nbformat  # noqa: E402
+import numpy as np  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLUTIONS = ROOT / "solutions"
+RESULTS = ROOT / "bench" / "results" / "widgets.json"
+GOAL_MS, EXPERIMENT_GOAL_MS = 100.0, 300.0
+
+
+def load_notebook(name, until):
+    """Run the solution's code cells before the first one containing `until`; return globals."""
+    path = next((SOLUTIONS / name).glob("*.ipynb"))
+    namespace = {"__name__": "__main__"}
+    cwd = os.getcwd()
+    os.chdir(path.parent)
+    try:
+        import matplotlib.pyplot as plt
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "code":
+                continue
+            if until in cell.source:
+                break
+            source = "\n".join(line for line in cell.source.splitlines()
+                               if not line.lstrip().startswith(("%", "!")))
+            exec(compile(source, f"{path.name}", "exec"), namespace)
+            plt.close("all")
+    finally:
+        os.chdir(cwd)
+    return namespace
+
+
+def time_calls(calls, repeat):
+    """Median seconds per call over `repeat` passes through `calls` (after one warm-up pass)."""
+    for call in calls:
+        call()
+    times = []
+    for _ in range(repeat):
+        for call in calls:
+            started = time.perf_counter()
+            outputs = call()
+            times.append(time.perf_counter() - started)
+            assert any("image/png" in o.get("data", {}) for o in outputs), outputs
+    return statistics.median(times)
+
+
+def baseline_calls(figsize, dpi=96):
+    from bpkit.live import LiveFigure
+
+    def blank():
+        live = LiveFigure(figsize=figsize, dpi=dpi)
+        return live.outputs("blank")
+    return [blank]
+
+
+def nb01_calls():
+    from bpkit import widgets
+    ns = load_notebook("01_forward_pass", "neuron_explorer(")
+    ns_cell = ("def make_neuron(activation):\n"
+               "    return lambda x, w, b: activation(dense(x, w[:, None], np.array([b])))[:, 0]\n")
+    exec(ns_cell, ns)
+    neuron = ns["make_neuron"](ns["sigmoid"])
+    x, y = ns["two_blobs"](100, seed=0)
+    view = widgets.NeuronView(x, y)
+    return [lambda w1=w1: view.update(neuron, "sigmoid", w1, -1.0, 0.5)
+            for w1 in np.linspace(-2.0, 2.0, 9)]
+
+
+def nb02_calls():
+    from bpkit import loss_explorer
+    ns = load_notebook("02_loss_functions", "loss_explorer(")
+    losses = {"MSE": ns["mse_loss"], "BCE": ns["binary_cross_entropy"]}
+    view = loss_explorer.LossView(losses)
+    return [lambda p=p: view.update(p, 1.0) for p in np.linspace(0.05, 0.95, 9)]
+
+
+def nb03_calls():
+    from bpkit import graphs
+    ns = load_notebook("03_chain_rule", "graph_explorer(")
+    name = next(iter(graphs.EXPRESSIONS))
+    view = graphs.GraphView(ns["Value"])
+    return [lambda a=a: view.update(graphs.EXPRESSIONS[name], name, {"a": a, "b": -0.5})
+            for a in np.linspace(-2.0, 2.0, 9)]
+
+
+def nb04_calls():
+    from bpkit import gradcheck
+    ns = load_notebook("04_backward_pass", "nudge_explorer(")
+    params = ns["init_params"](D=2, H=16, C=2)
+    x, y = ns["x_moons"], ns["y_moons"]
+    deltas = np.linspace(-1.0, 1.0, 81)
+    curve = gradcheck.nudge_curve(ns["two_layer_loss"], params, x, y, "W1", (0, 0), deltas)
+    view = gradcheck.NudgeView("cross-entropy loss (nats)")
+    nudges = [lambda d=d: view.update(curve, d) for d in np.linspace(-1.0, 1.0, 9)]
+
+    def new_entry(column):
+        c = gradcheck.nudge_curve(ns["two_layer_loss"], params, x, y, "W1", (0, column), deltas)
+        return view.update(c, 0.5)
+    entries = [lambda c=c: new_entry(c) for c in range(8)]
+    return nudges, entries
+
+
+def nb05_calls():
+    from bpkit import descent
+    ns = load_notebook("05_gradient_descent", "learning_rate_explorer(")
+    view = descent.DescentView(ns["bowl_loss"])
+    return [lambda r=r: view.update(ns["bowl_grad"], ns["sgd"], ns["w_start"], r, 30)
+            for r in np.geomspace(0.01, 0.5, 9)]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=15, help="passes over the slider values")
+    args = parser.parse_args(argv)
+
+    nb04_nudge, nb04_entry = nb04_calls()
+    widgets = [
+        ("01 neuron explorer: move w1", nb01_calls(), (6.0, 4.8), GOAL_MS),
+        ("02 loss explorer: move p", nb02_calls(), (8.4, 3.9), GOAL_MS),
+        ("03 graph explorer: move a", nb03_calls(), (9.0, 5.0), GOAL_MS),
+        ("04 nudge explorer: move δ", nb04_nudge, (6.8, 4.2), GOAL_MS),
+        ("04 nudge explorer: pick another weight", nb04_entry, (6.8, 4.2), EXPERIMENT_GOAL_MS),
+        ("05 learning-rate explorer: move the rate", nb05_calls(), (10.0, 4.0), GOAL_MS),
+    ]
+    rows = []
+    for label, calls, figsize, goal in widgets:
+        base = time_calls(baseline_calls(figsize), args.repeat * 3)
+        seconds = time_calls(calls, args.repeat)
+        rows.append({"widget": label, "ms": 1e3 * seconds, "baseline_ms": 1e3 * base,
+                     "ratio": seconds / base, "goal_ms": goal, "meets_goal": 1e3 * seconds <= goal})
+    print("| widget, one slider change | median ms | vs blank figure (1.00) | goal |")
+    print("|---|---|---|---|")
+    for row in rows:
+        verdict = "PASS" if row["meets_goal"] else "OVER"
+        print(f"| {row['widget']} | {row['ms']:.0f} | {row['ratio']:.2f} "
+              f"(blank {row['baseline_ms']:.0f} ms) | < {row['goal_ms']:.0f} ms: {verdict} |")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({"repeat": args.repeat, "rows": rows}, indent=2) + "\n")
+    return 0 if all(row["meets_goal"] for row in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

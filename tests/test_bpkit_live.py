@@ -1,0 +1,224 @@
+"""bpkit.live and the widgets' views: a frame redrawn by blitting after slider moves must show what
+a fresh figure of the same state shows. The learner functions are the tests' own."""
+import base64
+import io
+import math
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from bpkit import descent, gradcheck, graphs, loss_explorer, widgets
+from bpkit.live import LiveFigure
+
+
+def pixels(outputs):
+    (output,) = [o for o in outputs if "image/png" in o.get("data", {})]
+    png = base64.b64decode(output["data"]["image/png"])
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
+
+
+def assert_same_picture(moved, fresh):
+    a, b = pixels(moved), pixels(fresh)
+    assert a.shape == b.shape
+    differing = np.mean(np.any(a != b, axis=-1))
+    # identical but for antialiasing where a moving artist crosses a background line
+    assert differing < 0.01, f"{differing:.1%} of the pixels differ from a fresh drawing"
+
+
+# --- LiveFigure ---------------------------------------------------------------------------------
+def test_live_figure_redraws_only_what_moves_and_matches_a_full_draw():
+    live = LiveFigure(figsize=(4, 3))
+    ax = live.figure.add_subplot()
+    x = np.linspace(0, 1, 50)
+    ax.set(xlim=(0, 1), ylim=(-1, 1))
+    (line,) = ax.plot(x, np.sin(6 * x))
+    live.moving(line)
+    first = pixels(live.outputs("first"))
+    line.set_ydata(np.cos(6 * x))
+    moved = live.outputs("moved")
+    assert np.any(first != pixels(moved)), "the moving line did not move"
+    other = LiveFigure(figsize=(4, 3))
+    ax2 = other.figure.add_subplot()
+    ax2.set(xlim=(0, 1), ylim=(-1, 1))
+    ax2.plot(x, np.cos(6 * x))
+    assert_same_picture(moved, other.outputs("fresh"))
+
+
+def test_live_figure_forgets_removed_artists_and_redraws_an_invalidated_background():
+    live = LiveFigure(figsize=(4, 3))
+    ax = live.figure.add_subplot()
+    ax.set(xlim=(0, 1), ylim=(0, 1))
+    (dot,) = ax.plot([0.5], [0.5], "o", markersize=30)
+    live.moving(dot)
+    with_dot = pixels(live.outputs("dot"))
+    live.forget(dot)
+    without = pixels(live.outputs("none"))
+    assert np.any(with_dot != without) and dot.axes is None
+    ax.set_ylim(0, 10)  # a background change: ignored until invalidated
+    assert np.array_equal(pixels(live.outputs("stale")), without)
+    live.invalidate(relayout=True)
+    assert not np.array_equal(pixels(live.outputs("fresh")), without)
+
+
+# --- the views ----------------------------------------------------------------------------------
+def sigmoid_neuron(x, w, b):
+    return 1.0 / (1.0 + np.exp(-(x @ w + b)))
+
+
+def relu_neuron(x, w, b):
+    return np.maximum(x @ w + b, 0.0)
+
+
+@pytest.mark.parametrize("neuron,name", [(sigmoid_neuron, "sigmoid"), (relu_neuron, "relu")])
+def test_neuron_view_after_moves_shows_what_a_fresh_view_shows(neuron, name):
+    points = np.random.default_rng(0).normal(size=(20, 2))
+    labels = (points[:, 0] > 0).astype(int)
+    view = widgets.NeuronView(points, labels)
+    for w1 in (1.0, -2.0, 0.4, 1.3):
+        moved = view.update(neuron, name, w1, -1.0, 0.5)
+    fresh = widgets.NeuronView(points, labels).update(neuron, name, 1.3, -1.0, 0.5)
+    assert_same_picture(moved, fresh)
+
+
+def test_neuron_view_keeps_relu_colours_steady_and_notes_an_unwritten_neuron():
+    a = np.array([[0.0, 3.7], [1.0, 2.0]])
+    assert widgets._steady_range(a, 0.0) == (0.0, 5.0)
+    assert widgets._steady_range(a * 3, 0.0) == (0.0, 20.0)
+    assert widgets._steady_range(np.array([[-0.3, 0.2]]), 0.5) == (0.0, 1.0)
+
+    def unwritten(x, w, b):
+        raise NotImplementedError()
+    (note,) = widgets.NeuronView().update(unwritten, "tanh", 1.0, 1.0, 0.0)
+    assert "Write tanh above first" in note["text"]
+
+
+def mse(y_hat, y):
+    return np.mean((y_hat - y) ** 2)
+
+
+def bce(p, y):
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def test_loss_view_after_moves_shows_what_a_fresh_view_shows():
+    losses = {"MSE": mse, "BCE": bce}
+    view = loss_explorer.LossView(losses)
+    for p in (0.3, 0.9, 0.1, 0.55):
+        moved = view.update(p, 1.0)
+    assert "p = 0.55" in moved[0]["data"]["text/plain"]
+    assert_same_picture(moved, loss_explorer.LossView(losses).update(0.55, 1.0))
+    view.update(0.55, 0.0)  # another target: new curves
+    assert_same_picture(view.update(0.2, 0.0), loss_explorer.LossView(losses).update(0.2, 0.0))
+
+
+class Value:
+    """A minimal scalar autograd Value, the test's own (notebook 03's contract)."""
+
+    def __init__(self, data, _prev=(), _op=""):
+        self.data, self.grad, self._prev, self._op = float(data), 0.0, tuple(_prev), _op
+        self._backward = lambda: None
+
+    def __add__(self, other):
+        other = other if isinstance(other, Value) else Value(other)
+        out = Value(self.data + other.data, (self, other), "+")
+
+        def backward():
+            self.grad += out.grad
+            other.grad += out.grad
+        out._backward = backward
+        return out
+
+    def __mul__(self, other):
+        other = other if isinstance(other, Value) else Value(other)
+        out = Value(self.data * other.data, (self, other), "*")
+
+        def backward():
+            self.grad += other.data * out.grad
+            other.grad += self.data * out.grad
+        out._backward = backward
+        return out
+
+    __radd__, __rmul__ = __add__, __mul__
+
+    def backward(self):
+        order, seen = [], set()
+
+        def visit(v):
+            if id(v) not in seen:
+                seen.add(id(v))
+                for child in v._prev:
+                    visit(child)
+                order.append(v)
+        visit(self)
+        self.grad = 1.0
+        for v in reversed(order):
+            v._backward()
+
+
+def test_graph_view_after_moves_shows_what_a_fresh_view_shows():
+    expression = lambda a, b: a * b + a  # noqa: E731
+    view = graphs.GraphView(Value)
+    for a in (1.0, -2.0, 0.5):
+        moved = view.update(expression, "a * b + a", {"a": a, "b": -0.5})
+    fresh = graphs.GraphView(Value).update(expression, "a * b + a", {"a": 0.5, "b": -0.5})
+    assert_same_picture(moved, fresh)
+
+
+def two_layer_loss(params, x, y):
+    z = x @ params["W1"] + params["b1"]
+    h = np.maximum(z, 0.0)
+    s = h @ params["W2"] + params["b2"]
+    log_p = s - s.max(axis=1, keepdims=True)
+    log_p -= np.log(np.exp(log_p).sum(axis=1, keepdims=True))
+    n = len(y)
+    ds = np.exp(log_p)
+    ds[np.arange(n), y] -= 1.0
+    ds /= n
+    dz = (ds @ params["W2"].T) * (z > 0)
+    grads = {"W1": x.T @ dz, "b1": dz.sum(0), "W2": h.T @ ds, "b2": ds.sum(0)}
+    return float(-log_p[np.arange(n), y].mean()), grads
+
+
+def test_nudge_view_after_moves_and_another_weight_shows_what_a_fresh_view_shows():
+    rng = np.random.default_rng(1)
+    params = {"W1": rng.normal(size=(2, 5)), "b1": np.zeros(5), "W2": rng.normal(size=(5, 2)),
+              "b2": np.zeros(2)}
+    x, y = rng.normal(size=(12, 2)), rng.integers(0, 2, size=12)
+    deltas = np.linspace(-1, 1, 41)
+    first = gradcheck.nudge_curve(two_layer_loss, params, x, y, "W1", (0, 0), deltas)
+    other = gradcheck.nudge_curve(two_layer_loss, params, x, y, "W2", (3, 1), deltas)
+    view = gradcheck.NudgeView("loss")
+    for delta in (0.5, -0.25):
+        view.update(first, delta)
+    moved = view.update(other, 0.75)
+    assert "W2[3, 1] by +0.75" in moved[0]["data"]["text/plain"]
+    assert_same_picture(moved, gradcheck.NudgeView("loss").update(other, 0.75))
+
+
+def bowl_loss(w):
+    w = np.asarray(w, dtype=np.float64)
+    return 0.5 * w[..., 0] ** 2 + 5.0 * w[..., 1] ** 2
+
+
+def bowl_grad(w):
+    return np.array([w[0], 10.0 * w[1]])
+
+
+def step(w, dw, config=None):
+    config = config or {}
+    config.setdefault("learning_rate", 1e-2)
+    return w - config["learning_rate"] * dw, config
+
+
+def test_descent_view_after_moves_shows_what_a_fresh_view_shows():
+    w0 = np.array([-4.0, 2.0])
+    view = descent.DescentView(bowl_loss)
+    for rate in (0.05, 0.19, 0.01, 0.12):
+        moved = view.update(bowl_grad, step, w0, rate, 30)
+    assert "learning rate 0.12" in moved[0]["data"]["text/plain"]
+    assert_same_picture(moved, descent.DescentView(bowl_loss).update(bowl_grad, step, w0, 0.12, 30))
+    diverged = view.update(bowl_grad, step, w0, 0.3, 30)
+    assert "diverged" in diverged[0]["data"]["text/plain"]
+    assert math.isfinite(pixels(diverged).mean())
