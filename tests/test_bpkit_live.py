@@ -10,6 +10,8 @@ from PIL import Image
 
 from bpkit import descent, gradcheck, graphs, loss_explorer, widgets
 from bpkit.live import LiveFigure
+from test_bpkit_gradcheck import two_layer_loss  # the tests' own network
+from test_bpkit_graphs import Value  # the tests' own scalar autograd
 
 
 def pixels(outputs):
@@ -113,50 +115,6 @@ def test_loss_view_after_moves_shows_what_a_fresh_view_shows():
     assert_same_picture(view.update(0.2, 0.0), loss_explorer.LossView(losses).update(0.2, 0.0))
 
 
-class Value:
-    """A minimal scalar autograd Value, the test's own (notebook 03's contract)."""
-
-    def __init__(self, data, _prev=(), _op=""):
-        self.data, self.grad, self._prev, self._op = float(data), 0.0, tuple(_prev), _op
-        self._backward = lambda: None
-
-    def __add__(self, other):
-        other = other if isinstance(other, Value) else Value(other)
-        out = Value(self.data + other.data, (self, other), "+")
-
-        def backward():
-            self.grad += out.grad
-            other.grad += out.grad
-        out._backward = backward
-        return out
-
-    def __mul__(self, other):
-        other = other if isinstance(other, Value) else Value(other)
-        out = Value(self.data * other.data, (self, other), "*")
-
-        def backward():
-            self.grad += other.data * out.grad
-            other.grad += self.data * out.grad
-        out._backward = backward
-        return out
-
-    __radd__, __rmul__ = __add__, __mul__
-
-    def backward(self):
-        order, seen = [], set()
-
-        def visit(v):
-            if id(v) not in seen:
-                seen.add(id(v))
-                for child in v._prev:
-                    visit(child)
-                order.append(v)
-        visit(self)
-        self.grad = 1.0
-        for v in reversed(order):
-            v._backward()
-
-
 def test_graph_view_after_moves_shows_what_a_fresh_view_shows():
     expression = lambda a, b: a * b + a  # noqa: E731
     view = graphs.GraphView(Value)
@@ -164,21 +122,6 @@ def test_graph_view_after_moves_shows_what_a_fresh_view_shows():
         moved = view.update(expression, "a * b + a", {"a": a, "b": -0.5})
     fresh = graphs.GraphView(Value).update(expression, "a * b + a", {"a": 0.5, "b": -0.5})
     assert_same_picture(moved, fresh)
-
-
-def two_layer_loss(params, x, y):
-    z = x @ params["W1"] + params["b1"]
-    h = np.maximum(z, 0.0)
-    s = h @ params["W2"] + params["b2"]
-    log_p = s - s.max(axis=1, keepdims=True)
-    log_p -= np.log(np.exp(log_p).sum(axis=1, keepdims=True))
-    n = len(y)
-    ds = np.exp(log_p)
-    ds[np.arange(n), y] -= 1.0
-    ds /= n
-    dz = (ds @ params["W2"].T) * (z > 0)
-    grads = {"W1": x.T @ dz, "b1": dz.sum(0), "W2": h.T @ ds, "b2": ds.sum(0)}
-    return float(-log_p[np.arange(n), y].mean()), grads
 
 
 def test_nudge_view_after_moves_and_another_weight_shows_what_a_fresh_view_shows():

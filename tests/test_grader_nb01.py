@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NB01, ROOT, SubmissionFolder
-from catalogue_nb01 import CORRECT, WRONG, fn
-from grader import batch, sandbox
+from catalogue_harness import (assert_loses_points_on_its_exercise, assert_rates, grade_catalogue,
+                               messages, points)
+from conftest import NB01, ROOT
+from catalogue_nb01 import CORRECT, WRONG
 
 ALL = ["test_sigmoid", "test_sigmoid_stable", "test_tanh", "test_relu", "test_dense",
        "test_two_layer_forward"]
@@ -22,28 +23,10 @@ MAX = {"test_sigmoid": 2, "test_sigmoid_stable": 1, "test_tanh": 1, "test_relu":
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    folder = SubmissionFolder(tmp_path_factory.mktemp("nb01") / "submitted")
-    folder.add("reference")
-    folder.add("blank", base="release")
-    for name, (answers, _, _) in WRONG.items():
-        folder.add(f"wrong-{name}", answers)
-    for name, answers in CORRECT.items():
-        folder.add(f"correct-{name}", answers)
-    folder.add("broken-json", raw=b'{"cells": [ this is not json')
-    out = folder.root.parent / "results"
-    limits = sandbox.Limits(cell_timeout=10)
-    results, skipped = batch.autograde(folder.root, out, ROOT / "solutions", workers=2,
-                                       limits=limits)
-    by_student = {r["student_id"]: r for r in results}
-    return by_student, out
-
-
-def points(result):
-    return {t["grade_id"]: t["points"] for nb in result["notebooks"] for t in nb["tests"]}
-
-
-def messages(result):
-    return {t["grade_id"]: t["message"] for nb in result["notebooks"] for t in nb["tests"]}
+    def unreadable(folder):
+        folder.add("broken-json", raw=b'{"cells": [ this is not json')
+    return grade_catalogue(tmp_path_factory, NB01, WRONG, CORRECT, cell_timeout=10,
+                           extra=unreadable)
 
 
 def test_reference_gets_full_marks(graded):
@@ -61,12 +44,7 @@ def test_blank_student_copy_gets_zero_and_says_not_written(graded):
 
 @pytest.mark.parametrize("name", sorted(WRONG))
 def test_wrong_answer_loses_points_on_its_exercise(graded, name):
-    _, must_fail, must_pass = WRONG[name]
-    got = points(graded[0][f"wrong-{name}"])
-    for grade_id in must_fail:
-        assert got[grade_id] == 0, f"{name}: {grade_id} should fail"
-    for grade_id in must_pass:
-        assert got[grade_id] == MAX[grade_id], f"{name}: {grade_id} should pass"
+    assert_loses_points_on_its_exercise(graded, WRONG, MAX, name)
 
 
 @pytest.mark.parametrize("name,phrase", [
@@ -119,12 +97,4 @@ def test_feedback_holds_no_hidden_test_text_or_expected_values(graded):
 
 
 def test_catalogue_catch_rate_and_false_rejection_rate(graded, report_line):
-    caught = [name for name, (_, must_fail, _) in WRONG.items()
-              if all(points(graded[0][f"wrong-{name}"])[g] == 0 for g in must_fail)]
-    rejected = [name for name in CORRECT if points(graded[0][f"correct-{name}"]) != MAX]
-    report_line(f"notebook 01 catalogue: caught {len(caught)}/{len(WRONG)} wrong answers "
-                f"({len(caught) / len(WRONG):.0%}); rejected {len(rejected)}/{len(CORRECT)} "
-                f"correct variants ({len(rejected) / len(CORRECT):.0%})")
-    assert len(WRONG) >= 25 and len(CORRECT) >= 10
-    assert len(caught) == len(WRONG), sorted(set(WRONG) - set(caught))
-    assert rejected == []
+    assert_rates(graded, WRONG, CORRECT, MAX, "notebook 01", report_line)

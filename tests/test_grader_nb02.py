@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SubmissionFolder
+from catalogue_harness import (assert_loses_points_on_its_exercise, assert_rates, grade_catalogue,
+                               messages, points)
+from conftest import ROOT
 from catalogue_nb02 import ALL, CORRECT, WRONG
-from grader import batch, sandbox
 
 NB02 = ("02_loss_functions", "02_loss_functions")
 MAX = {"test_mse_loss": 2, "test_binary_cross_entropy": 2, "test_softmax": 2,
@@ -19,28 +20,7 @@ MAX = {"test_mse_loss": 2, "test_binary_cross_entropy": 2, "test_softmax": 2,
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    folder = SubmissionFolder(tmp_path_factory.mktemp("nb02") / "submitted")
-    add = dict(assignment=NB02[0], name=NB02[1])
-    folder.add("reference", **add)
-    folder.add("blank", base="release", **add)
-    for name, (answers, _, _) in WRONG.items():
-        folder.add(f"wrong-{name}", answers, **add)
-    for name, answers in CORRECT.items():
-        folder.add(f"correct-{name}", answers, **add)
-    out = folder.root.parent / "results"
-    limits = sandbox.Limits(cell_timeout=10)
-    results, skipped = batch.autograde(folder.root, out, ROOT / "solutions", workers=2,
-                                       limits=limits)
-    by_student = {r["student_id"]: r for r in results}
-    return by_student, out
-
-
-def points(result):
-    return {t["grade_id"]: t["points"] for nb in result["notebooks"] for t in nb["tests"]}
-
-
-def messages(result):
-    return {t["grade_id"]: t["message"] for nb in result["notebooks"] for t in nb["tests"]}
+    return grade_catalogue(tmp_path_factory, NB02, WRONG, CORRECT, cell_timeout=10)
 
 
 def test_max_points_match_the_catalogue():
@@ -63,12 +43,7 @@ def test_blank_student_copy_gets_zero_and_says_not_written(graded):
 
 @pytest.mark.parametrize("name", sorted(WRONG))
 def test_wrong_answer_loses_points_on_its_exercise(graded, name):
-    _, must_fail, must_pass = WRONG[name]
-    got = points(graded[0][f"wrong-{name}"])
-    for grade_id in must_fail:
-        assert got[grade_id] == 0, f"{name}: {grade_id} should fail"
-    for grade_id in must_pass:
-        assert got[grade_id] == MAX[grade_id], f"{name}: {grade_id} should pass"
+    assert_loses_points_on_its_exercise(graded, WRONG, MAX, name)
 
 
 # Every mistake the course's issue lists, and the words its message must contain.
@@ -128,12 +103,4 @@ def test_feedback_holds_no_hidden_test_text(graded):
 
 
 def test_catalogue_catch_rate_and_false_rejection_rate(graded, report_line):
-    caught = [name for name, (_, must_fail, _) in WRONG.items()
-              if all(points(graded[0][f"wrong-{name}"])[g] == 0 for g in must_fail)]
-    rejected = [name for name in CORRECT if points(graded[0][f"correct-{name}"]) != MAX]
-    report_line(f"notebook 02 catalogue: caught {len(caught)}/{len(WRONG)} wrong answers "
-                f"({len(caught) / len(WRONG):.0%}); rejected {len(rejected)}/{len(CORRECT)} "
-                f"correct variants ({len(rejected) / len(CORRECT):.0%})")
-    assert len(WRONG) >= 25 and len(CORRECT) >= 10
-    assert len(caught) == len(WRONG), sorted(set(WRONG) - set(caught))
-    assert rejected == []
+    assert_rates(graded, WRONG, CORRECT, MAX, "notebook 02", report_line)

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from catalogue_harness import (assert_loses_points_on_its_exercise, assert_rates, grade_catalogue,
+                               messages, points)
 from catalogue_nb03 import ALL, ASSIGNMENT, CORRECT, WRONG
-from conftest import ROOT, SubmissionFolder
-from grader import batch, sandbox
+from conftest import ROOT
 
 MAX = {"test_numerical_gradient": 2, "test_value_arithmetic": 2, "test_value_backward": 2,
        "test_value_accumulate": 2, "test_value_functions": 2}
@@ -21,27 +22,7 @@ MAX = {"test_numerical_gradient": 2, "test_value_arithmetic": 2, "test_value_bac
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    folder = SubmissionFolder(tmp_path_factory.mktemp("nb03") / "submitted")
-    add = lambda student, answers=None, **kw: folder.add(student, answers, assignment=ASSIGNMENT[0],
-                                                         name=ASSIGNMENT[1], **kw)
-    add("reference")
-    add("blank", base="release")
-    for name, (answers, _, _) in WRONG.items():
-        add(f"wrong-{name}", answers)
-    for name, answers in CORRECT.items():
-        add(f"correct-{name}", answers)
-    out = folder.root.parent / "results"
-    results, _ = batch.autograde(folder.root, out, ROOT / "solutions", workers=2,
-                                 limits=sandbox.Limits(cell_timeout=20))
-    return {r["student_id"]: r for r in results}, out
-
-
-def points(result):
-    return {t["grade_id"]: t["points"] for nb in result["notebooks"] for t in nb["tests"]}
-
-
-def messages(result):
-    return {t["grade_id"]: t["message"] for nb in result["notebooks"] for t in nb["tests"]}
+    return grade_catalogue(tmp_path_factory, ASSIGNMENT, WRONG, CORRECT, cell_timeout=20)
 
 
 def test_reference_gets_full_marks(graded):
@@ -63,14 +44,7 @@ def test_blank_student_copy_gets_zero_and_says_not_written(graded):
 
 @pytest.mark.parametrize("name", sorted(WRONG))
 def test_wrong_answer_loses_points_on_its_exercise(graded, name):
-    _, must_fail, must_pass = WRONG[name]
-    result = graded[0][f"wrong-{name}"]
-    got = points(result)
-    for grade_id in must_fail:
-        assert got[grade_id] == 0, f"{name}: {grade_id} should fail"
-    for grade_id in must_pass:
-        assert got[grade_id] == MAX[grade_id], \
-            f"{name}: {grade_id} should pass: {messages(result)[grade_id]}"
+    assert_loses_points_on_its_exercise(graded, WRONG, MAX, name)
 
 
 @pytest.mark.parametrize("name,phrase", [
@@ -139,12 +113,4 @@ def test_feedback_holds_no_hidden_test_text_or_expected_values(graded):
 
 
 def test_catalogue_catch_rate_and_false_rejection_rate(graded, report_line):
-    caught = [name for name, (_, must_fail, _) in WRONG.items()
-              if all(points(graded[0][f"wrong-{name}"])[g] == 0 for g in must_fail)]
-    rejected = [name for name in CORRECT if points(graded[0][f"correct-{name}"]) != MAX]
-    report_line(f"notebook 03 catalogue: caught {len(caught)}/{len(WRONG)} wrong answers "
-                f"({len(caught) / len(WRONG):.0%}); rejected {len(rejected)}/{len(CORRECT)} "
-                f"correct variants ({len(rejected) / len(CORRECT):.0%})")
-    assert len(WRONG) >= 25 and len(CORRECT) >= 10
-    assert len(caught) == len(WRONG), sorted(set(WRONG) - set(caught))
-    assert rejected == []
+    assert_rates(graded, WRONG, CORRECT, MAX, "notebook 03", report_line)

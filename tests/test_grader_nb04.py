@@ -6,9 +6,9 @@ All submissions are graded in one parallel batch (module fixture), then each cas
 """
 import pytest
 
-from conftest import ROOT, SubmissionFolder
+from catalogue_harness import (assert_loses_points_on_its_exercise, assert_rates, grade_catalogue,
+                               messages, points)
 from catalogue_nb04 import ALL, CORRECT, WRONG
-from grader import batch, sandbox
 
 NB04 = ("04_backward_pass", "04_backward_pass")
 MAX = {"test_dense_forward": 1, "test_dense_backward": 2, "test_relu": 1, "test_sigmoid": 1,
@@ -18,26 +18,7 @@ MAX = {"test_dense_forward": 1, "test_dense_backward": 2, "test_relu": 1, "test_
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    folder = SubmissionFolder(tmp_path_factory.mktemp("nb04") / "submitted")
-    add = dict(assignment=NB04[0], name=NB04[1])
-    folder.add("reference", **add)
-    folder.add("blank", base="release", **add)
-    for name, (answers, _, _) in WRONG.items():
-        folder.add(f"wrong-{name}", answers, **add)
-    for name, answers in CORRECT.items():
-        folder.add(f"correct-{name}", answers, **add)
-    out = folder.root.parent / "results"
-    results, _ = batch.autograde(folder.root, out, ROOT / "solutions", workers=2,
-                                 limits=sandbox.Limits(cell_timeout=20))
-    return {r["student_id"]: r for r in results}
-
-
-def points(result):
-    return {t["grade_id"]: t["points"] for nb in result["notebooks"] for t in nb["tests"]}
-
-
-def messages(result):
-    return {t["grade_id"]: t["message"] for nb in result["notebooks"] for t in nb["tests"]}
+    return grade_catalogue(tmp_path_factory, NB04, WRONG, CORRECT, cell_timeout=20)
 
 
 def test_grade_ids_match_the_notebook():
@@ -45,14 +26,14 @@ def test_grade_ids_match_the_notebook():
 
 
 def test_reference_gets_full_marks(graded):
-    result = graded["reference"]
+    result = graded[0]["reference"]
     assert result["status"] == "graded"
     assert points(result) == MAX, messages(result)
     assert result["score"] == result["max_score"] == 12
 
 
 def test_blank_student_copy_gets_zero_and_says_not_written(graded):
-    result = graded["blank"]
+    result = graded[0]["blank"]
     assert result["score"] == 0 and result["max_score"] == 12
     for grade_id, message in messages(result).items():
         assert "not written yet" in message, (grade_id, message)
@@ -60,14 +41,7 @@ def test_blank_student_copy_gets_zero_and_says_not_written(graded):
 
 @pytest.mark.parametrize("name", sorted(WRONG))
 def test_wrong_answer_loses_points_on_its_exercise(graded, name):
-    _, must_fail, must_pass = WRONG[name]
-    result = graded[f"wrong-{name}"]
-    got = points(result)
-    for grade_id in must_fail:
-        assert got[grade_id] == 0, f"{name}: {grade_id} should fail"
-    for grade_id in must_pass:
-        assert got[grade_id] == MAX[grade_id], \
-            f"{name}: {grade_id} should pass: {messages(result)[grade_id]}"
+    assert_loses_points_on_its_exercise(graded, WRONG, MAX, name)
 
 
 @pytest.mark.parametrize("name,phrase", [
@@ -96,23 +70,15 @@ def test_wrong_answer_loses_points_on_its_exercise(graded, name):
     ("two_layer_no_relu_backward", "ReLU's backward pass is missing"),
 ])
 def test_wrong_answer_message_names_the_mistake(graded, name, phrase):
-    text = " ".join(messages(graded[f"wrong-{name}"]).values())
+    text = " ".join(messages(graded[0][f"wrong-{name}"]).values())
     assert phrase in text, text
 
 
 @pytest.mark.parametrize("name", sorted(CORRECT))
 def test_correct_answer_written_differently_gets_full_marks(graded, name):
-    result = graded[f"correct-{name}"]
+    result = graded[0][f"correct-{name}"]
     assert points(result) == MAX, messages(result)
 
 
 def test_catalogue_catch_rate_and_false_rejection_rate(graded, report_line):
-    caught = [name for name, (_, must_fail, _) in WRONG.items()
-              if all(points(graded[f"wrong-{name}"])[g] == 0 for g in must_fail)]
-    rejected = [name for name in CORRECT if points(graded[f"correct-{name}"]) != MAX]
-    report_line(f"notebook 04 catalogue: caught {len(caught)}/{len(WRONG)} wrong answers "
-                f"({len(caught) / len(WRONG):.0%}); rejected {len(rejected)}/{len(CORRECT)} "
-                f"correct variants ({len(rejected) / len(CORRECT):.0%})")
-    assert len(WRONG) >= 25 and len(CORRECT) >= 10
-    assert len(caught) == len(WRONG), sorted(set(WRONG) - set(caught))
-    assert rejected == []
+    assert_rates(graded, WRONG, CORRECT, MAX, "notebook 04", report_line)

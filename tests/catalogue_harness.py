@@ -1,0 +1,62 @@
+"""What every notebook's grader test does with its catalogue (tests/catalogue_nbNN.py): grade the
+reference, the blank student copy, each wrong answer and each correct variant in one parallel
+batch, then read points and messages back and measure the catch and false-rejection rates.
+
+A catalogue's WRONG maps a name to (answers, grade ids that must fail, grade ids that must
+pass); CORRECT maps a name to answers that must get full marks.
+"""
+from conftest import ROOT, SubmissionFolder
+from grader import batch, sandbox
+
+
+def grade_catalogue(tmp_path_factory, assignment, wrong, correct, cell_timeout=10, extra=None):
+    """Grade the catalogue of `assignment` (folder, notebook name); return ({student: result},
+    results folder). extra(folder) may add more submissions."""
+    folder = SubmissionFolder(tmp_path_factory.mktemp(assignment[0]) / "submitted")
+
+    def add(student, answers=None, **kw):
+        folder.add(student, answers, assignment=assignment[0], name=assignment[1], **kw)
+    add("reference")
+    add("blank", base="release")
+    for name, (answers, _, _) in wrong.items():
+        add(f"wrong-{name}", answers)
+    for name, answers in correct.items():
+        add(f"correct-{name}", answers)
+    if extra is not None:
+        extra(folder)
+    out = folder.root.parent / "results"
+    results, _ = batch.autograde(folder.root, out, ROOT / "solutions", workers=2,
+                                 limits=sandbox.Limits(cell_timeout=cell_timeout))
+    return {r["student_id"]: r for r in results}, out
+
+
+def points(result):
+    return {t["grade_id"]: t["points"] for nb in result["notebooks"] for t in nb["tests"]}
+
+
+def messages(result):
+    return {t["grade_id"]: t["message"] for nb in result["notebooks"] for t in nb["tests"]}
+
+
+def assert_loses_points_on_its_exercise(graded, wrong, max_points, name):
+    _, must_fail, must_pass = wrong[name]
+    result = graded[0][f"wrong-{name}"]
+    got = points(result)
+    for grade_id in must_fail:
+        assert got[grade_id] == 0, f"{name}: {grade_id} should fail"
+    for grade_id in must_pass:
+        assert got[grade_id] == max_points[grade_id], \
+            f"{name}: {grade_id} should pass: {messages(result)[grade_id]}"
+
+
+def assert_rates(graded, wrong, correct, max_points, label, report_line):
+    """Report and check: every wrong answer caught (100%), no correct variant rejected (0%)."""
+    caught = [name for name, (_, must_fail, _) in wrong.items()
+              if all(points(graded[0][f"wrong-{name}"])[g] == 0 for g in must_fail)]
+    rejected = [name for name in correct if points(graded[0][f"correct-{name}"]) != max_points]
+    report_line(f"{label} catalogue: caught {len(caught)}/{len(wrong)} wrong answers "
+                f"({len(caught) / len(wrong):.0%}); rejected {len(rejected)}/{len(correct)} "
+                f"correct variants ({len(rejected) / len(correct):.0%})")
+    assert len(wrong) >= 25 and len(correct) >= 10
+    assert len(caught) == len(wrong), sorted(set(wrong) - set(caught))
+    assert rejected == []
