@@ -176,6 +176,14 @@ WRONG = {
             "loss = -np.mean(np.log(p[np.arange(N), y]))\n"
             "dlogits = p.copy()\ndlogits[np.arange(N), y] -= 1\nreturn loss, dlogits / N")},
         ["test_softmax_cross_entropy_stable"], OTHERS["test_softmax_cross_entropy_stable"]),
+    "ce_log_of_softmax": (  # max shift, then log(p): p = e^-2000 underflows and its log is -inf
+        {"softmax_cross_entropy": fn(
+            "softmax_cross_entropy", "logits, y",
+            "shifted = logits - np.max(logits, axis=1, keepdims=True)\n"
+            "probs = np.exp(shifted)\nprobs /= np.sum(probs, axis=1, keepdims=True)\n"
+            "N = logits.shape[0]\nloss = -np.sum(np.log(probs[range(N), y])) / N\n"
+            "dx = probs.copy()\ndx[range(N), y] -= 1\ndx /= N\nreturn loss, dx")},
+        ["test_softmax_cross_entropy_stable"], OTHERS["test_softmax_cross_entropy_stable"]),
     "ce_gradient_not_averaged": (
         softmax_ce("loss = -np.mean(np.log(p[np.arange(N), y]))\n"
                    "dlogits = p.copy()\ndlogits[np.arange(N), y] -= 1\nreturn loss, dlogits"),
@@ -304,13 +312,14 @@ CORRECT = {
             "onehot = np.eye(C)[y]\n"
             "loss = np.mean(logsumexp(logits, axis=1) - np.sum(onehot * logits, axis=1))\n"
             "return loss, (softmax(logits, axis=1) - onehot) / N")},
-    "ce_cs231n_probs": {
+    "ce_cs231n_log_probs": {
         "softmax_cross_entropy": fn(
             "softmax_cross_entropy", "logits, y",
             "shifted = logits - np.max(logits, axis=1, keepdims=True)\n"
-            "probs = np.exp(shifted)\nprobs /= np.sum(probs, axis=1, keepdims=True)\n"
-            "N = logits.shape[0]\nloss = -np.sum(np.log(probs[range(N), y])) / N\n"
-            "dx = probs.copy()\ndx[range(N), y] -= 1\ndx /= N\nreturn loss, dx")},
+            "Z = np.sum(np.exp(shifted), axis=1, keepdims=True)\n"
+            "log_probs = shifted - np.log(Z)\nprobs = np.exp(log_probs)\n"
+            "N = logits.shape[0]\nloss = -np.sum(log_probs[np.arange(N), y]) / N\n"
+            "dx = probs.copy()\ndx[np.arange(N), y] -= 1\ndx /= N\nreturn loss, dx")},
     "ce_row_loop": {
         "softmax_cross_entropy": fn(
             "softmax_cross_entropy", "logits, y",

@@ -62,6 +62,7 @@ def test_wrong_answer_loses_points_on_its_exercise(graded, name):
     ("mse_missing_factor_two", "factor 2"),
     ("ce_rows_instead_of_entries", "whole rows"), ("ce_no_max_shift", "max shift"),
     ("ce_global_max_shift", "max shift"),
+    ("ce_log_of_softmax", "log(softmax) instead of log-sum-exp"),
     ("ce_gradient_not_averaged", "dlogits is not divided by N"),
     ("ce_loss_summed", "loss is summed over the batch"),
     ("ce_forgot_minus_one", "subtract 1"),
