@@ -7,14 +7,13 @@ gradient and network here is the learner's own, passed in: nothing in bpkit take
 import os
 import time
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.ticker import FuncFormatter
 
 from bpkit.checks import describe_exception
-from bpkit.live import LiveFigure, stdout_output
-from bpkit.plotting import _scatter_points
+from bpkit.live import LiveFigure, stdout_output, unwritten_output
+from bpkit.plotting import _figure_and_axes, _scatter_points
 
 __all__ = ["loss_grid", "descent_path", "path_summary", "decision_grid", "progress_line",
            "TrainingProgress", "plot_descent", "plot_path_losses", "plot_loss_curves",
@@ -255,12 +254,6 @@ def plot_decision_boundary(predict, x, y, ax=None, title="Decision boundary", n=
     return fig
 
 
-def _figure_and_axes(ax, figsize):
-    if ax is None:
-        return plt.subplots(figsize=figsize, layout="constrained")
-    return ax.figure, ax
-
-
 # --- the widget -------------------------------------------------------------------------------
 
 class DescentView:
@@ -285,8 +278,7 @@ class DescentView:
         try:
             path = descent_path(grad_fn, update, w0, learning_rate, num_steps)
         except NotImplementedError:
-            return (stdout_output(f"Write {name} above first: this picture uses your own "
-                                  "function."),)
+            return (unwritten_output(name),)
         except Exception as exc:  # the learner's bug: a widget callback would hide the traceback
             return (stdout_output(f"{name} raised {describe_exception(exc)}"),)
         summary = path_summary(self.loss_fn, path)

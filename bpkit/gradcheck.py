@@ -12,7 +12,7 @@ import os
 import numpy as np
 
 from bpkit.checks import CheckFailed, compare_arrays, describe_exception, invoke
-from bpkit.live import LiveFigure, stdout_output
+from bpkit.live import LiveFigure, stdout_output, unwritten_output
 
 __all__ = ["grad_check", "grad_check_params", "call_learner", "check_parts", "check_grads",
            "nudge_curve", "plot_nudge", "plot_dout_flow", "NudgeView", "nudge_explorer"]
@@ -481,7 +481,6 @@ def _nudge_outputs(loss_fn, params, x, y, name, index, deltas):
     try:
         return nudge_curve(loss_fn, params, x, y, name, index, deltas)
     except NotImplementedError:
-        return (stdout_output("Write two_layer_loss above first: this picture uses your own "
-                              "function."),)
+        return (unwritten_output("two_layer_loss"),)
     except Exception as exc:  # the learner's bug: a widget callback would hide the traceback
         return (stdout_output(f"The loss function raised {describe_exception(exc)}"),)

@@ -20,7 +20,7 @@ import io
 
 import numpy as np
 
-__all__ = ["LiveFigure", "stdout_output", "png_output"]
+__all__ = ["LiveFigure", "stdout_output", "png_output", "unwritten_output"]
 
 
 class LiveFigure:
@@ -105,3 +105,8 @@ def png_output(png, text):
 def stdout_output(text):
     """A Jupyter stream output (nbformat dict) printing one line to the learner."""
     return {"output_type": "stream", "name": "stdout", "text": text + "\n"}
+
+
+def unwritten_output(name):
+    """The note a widget shows instead of its picture while the learner's `name` is a stub."""
+    return stdout_output(f"Write {name} above first: this picture uses your own function.")

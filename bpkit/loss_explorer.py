@@ -11,12 +11,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from bpkit.checks import describe_exception
-from bpkit.live import LiveFigure, stdout_output
+from bpkit.live import LiveFigure, stdout_output, unwritten_output
 
 __all__ = ["loss_point", "loss_curves", "plot_loss_slopes", "LossView", "loss_explorer"]
 
 P_MIN, P_MAX = 0.01, 0.99  # the slider's range: the predicted probability of class 1
-_NOT_WRITTEN = "Write {name} above first: this picture uses your own function."
 
 
 def _loss_of(loss, p, y):
@@ -134,7 +133,7 @@ class LossView:
             except Exception as exc:  # the learner's bug: a widget callback would hide it
                 return (stdout_output(f"{name} raised {describe_exception(exc)}"),)
         if len(missing) == len(self.losses):
-            return (stdout_output(_NOT_WRITTEN.format(name=" and ".join(missing))),)
+            return (unwritten_output(" and ".join(missing)),)
         key = (float(y), tuple(missing))
         if self._live is None or key != self._key:
             self._live, self._key = LiveFigure(figsize=(4.2 * len(self.losses), 3.9)), key
@@ -146,7 +145,7 @@ class LossView:
         else:
             self._move(p, y)
         outputs = [*self._live.outputs(f"<losses at p = {p:.2f}, y = {y:g}>")]
-        outputs += [stdout_output(_NOT_WRITTEN.format(name=name)) for name in missing]
+        outputs += [unwritten_output(name) for name in missing]
         return tuple(outputs)
 
     def _move(self, p, y):

@@ -10,12 +10,11 @@ import numpy as np
 from matplotlib.contour import ContourSet
 
 from bpkit.checks import describe_exception
-from bpkit.live import LiveFigure, stdout_output
-from bpkit.plotting import plot_neuron_surface
+from bpkit.live import LiveFigure, stdout_output, unwritten_output
+from bpkit.plotting import _colour_range, plot_neuron_surface
 
 __all__ = ["neuron_grid", "NeuronView", "neuron_explorer"]
 
-_NOT_WRITTEN = "Write {name} above first: this picture uses your own function."
 
 
 def neuron_grid(neuron, w1, w2, b, lim=3.0, n=81):
@@ -60,11 +59,11 @@ class NeuronView:
             # points its steps show; 161 looks straight.
             grid = neuron_grid(neuron, w1, w2, b, n=161)
         except NotImplementedError:
-            return (stdout_output(_NOT_WRITTEN.format(name=name)),)
+            return (unwritten_output(name),)
         except Exception as exc:  # the learner's bug: a widget callback would hide the traceback
             return (stdout_output(f"The {name} neuron raised {describe_exception(exc)}"),)
         a, level = grid["a"], grid["level"]
-        vmin, vmax = _steady_range(a, level)
+        vmin, vmax = _colour_range(a, level, None, None, steady=True)
         has_line = bool(a.min() <= level < a.max())
         title = f"{name} neuron: w = ({w1:.1f}, {w2:.1f}), b = {b:.1f}"
         style = (vmin, vmax, level, has_line)
@@ -84,23 +83,6 @@ class NeuronView:
                 self._live.moving(ax.contour(grid["x1"], grid["x2"], a, levels=[level],
                                              colors="black", linewidths=1.5))
         return self._live.outputs(f"<{title}>")
-
-
-def _steady_range(a, level):
-    """Colour range that stays put while sliders move: an activation's own range when it is
-    bounded, else a round number (1, 2, 5, 10, 20, ...) above the largest |a|, so that a redraw
-    only rebuilds the colour bar when the values outgrow it."""
-    if level == 0.5:
-        return 0.0, 1.0
-    if a.min() >= -1.0 and a.max() <= 1.0:
-        return -1.0, 1.0
-
-    def ceiling(value):
-        if value <= 0.0:
-            return 0.0
-        step = 10.0 ** np.floor(np.log10(value))
-        return next(m * step for m in (1.0, 2.0, 5.0, 10.0) if m * step >= value)
-    return -ceiling(-float(np.nanmin(a))), max(ceiling(float(np.nanmax(a))), 1.0)
 
 
 def neuron_explorer(neurons, points=None, labels=None):

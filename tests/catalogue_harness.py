@@ -5,6 +5,11 @@ batch, then read points and messages back and measure the catch and false-reject
 A catalogue's WRONG maps a name to (answers, grade ids that must fail, grade ids that must
 pass); CORRECT maps a name to answers that must get full marks.
 """
+import re
+from pathlib import Path
+
+import nbformat
+
 from conftest import ROOT, SubmissionFolder
 from grader import batch, sandbox
 
@@ -36,6 +41,45 @@ def points(result):
 
 def messages(result):
     return {t["grade_id"]: t["message"] for nb in result["notebooks"] for t in nb["tests"]}
+
+
+def all_messages(graded, student):
+    """Every message a submission's exercises got, in one string."""
+    return " ".join(messages(graded[0][student]).values())
+
+
+def assert_full_marks(graded, max_points, student, total=None):
+    """The submission was graded and got every exercise's points (and `total` in all)."""
+    result = graded[0][student]
+    assert result["status"] == "graded"
+    assert points(result) == max_points, messages(result)
+    if total is not None:
+        assert result["score"] == result["max_score"] == total
+
+
+def hidden_test_lines(assignment, min_length):
+    """The lines of the solution's hidden tests longer than min_length characters."""
+    path = ROOT / "solutions" / assignment[0] / f"{assignment[1]}.ipynb"
+    lines = []
+    for cell in nbformat.read(path, as_version=4).cells:
+        for block in re.findall(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", cell.source,
+                                re.S):
+            lines += [line.strip() for line in block.splitlines() if len(line.strip()) > min_length]
+    return lines
+
+
+def assert_feedback_hides(out, lines, expected_values=True):
+    """No feedback page holds a hidden test's marker or any of `lines` (nor, with
+    expected_values, the word "Expected" that introduces an expected value)."""
+    pages = list(Path(out).glob("submissions/*/*/feedback.html"))
+    assert pages and lines
+    for path in pages:
+        text = path.read_text()
+        assert "BEGIN HIDDEN" not in text
+        if expected_values:
+            assert "Expected" not in text, path
+        for line in lines:
+            assert line not in text, (path, line)
 
 
 def assert_loses_points_on_its_exercise(graded, wrong, max_points, name):

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from bpkit import descent, gradcheck, graphs, loss_explorer, widgets
+from bpkit import descent, gradcheck, graphs, loss_explorer, plotting, widgets
 from bpkit.live import LiveFigure
 from test_bpkit_gradcheck import two_layer_loss  # the tests' own network
 from test_bpkit_graphs import Value  # the tests' own scalar autograd
@@ -85,9 +85,10 @@ def test_neuron_view_after_moves_shows_what_a_fresh_view_shows(neuron, name):
 
 def test_neuron_view_keeps_relu_colours_steady_and_notes_an_unwritten_neuron():
     a = np.array([[0.0, 3.7], [1.0, 2.0]])
-    assert widgets._steady_range(a, 0.0) == (0.0, 5.0)
-    assert widgets._steady_range(a * 3, 0.0) == (0.0, 20.0)
-    assert widgets._steady_range(np.array([[-0.3, 0.2]]), 0.5) == (0.0, 1.0)
+    steady = lambda a, level: plotting._colour_range(a, level, None, None, steady=True)  # noqa: E731
+    assert steady(a, 0.0) == (0.0, 5.0)
+    assert steady(a * 3, 0.0) == (0.0, 20.0)
+    assert steady(np.array([[-0.3, 0.2]]), 0.5) == (0.0, 1.0)
 
     def unwritten(x, w, b):
         raise NotImplementedError()

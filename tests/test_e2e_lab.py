@@ -103,8 +103,9 @@ def open_and_run_all(browser, url, path, until_error=False):
     # done when the kernel is idle and every code cell of the model has run (the DOM only holds
     # the cells on screen, so the model is asked, not the page)
     deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and pending_cells(page) != 0:
-        if until_error and pending_cells(page) < 1000 and model_errors(page):
+    while time.monotonic() < deadline:
+        pending = pending_cells(page)  # +1000 while the kernel is busy
+        if pending == 0 or (until_error and pending < 1000 and model_errors(page)):
             break
         time.sleep(1)
     return page

@@ -6,12 +6,12 @@ All submissions are graded in one parallel batch (module fixture), then each cas
 """
 import csv
 import json
-from pathlib import Path
 
 import pytest
 
-from catalogue_harness import (assert_loses_points_on_its_exercise, assert_rates, grade_catalogue,
-                               messages, points)
+from catalogue_harness import (all_messages, assert_feedback_hides, assert_full_marks,
+                               assert_loses_points_on_its_exercise, assert_rates, grade_catalogue,
+                               messages)
 from conftest import NB01, ROOT
 from catalogue_nb01 import CORRECT, WRONG
 
@@ -30,10 +30,7 @@ def graded(tmp_path_factory):
 
 
 def test_reference_gets_full_marks(graded):
-    result = graded[0]["reference"]
-    assert result["status"] == "graded"
-    assert points(result) == MAX
-    assert result["score"] == result["max_score"] == 10
+    assert_full_marks(graded, MAX, "reference", total=10)
 
 
 def test_blank_student_copy_gets_zero_and_says_not_written(graded):
@@ -56,13 +53,13 @@ def test_wrong_answer_loses_points_on_its_exercise(graded, name):
     ("tanh_argument_not_doubled", "must be 2z"), ("dense_bias_as_column", "broadcasting"),
 ])
 def test_wrong_answer_message_names_the_mistake(graded, name, phrase):
-    text = " ".join(messages(graded[0][f"wrong-{name}"]).values())
-    assert phrase in text
+    text = all_messages(graded, f"wrong-{name}")
+    assert phrase in text, text
 
 
 @pytest.mark.parametrize("name", sorted(CORRECT))
 def test_correct_answer_written_differently_gets_full_marks(graded, name):
-    assert points(graded[0][f"correct-{name}"]) == MAX
+    assert_full_marks(graded, MAX, f"correct-{name}")
 
 
 def test_unreadable_notebook_scores_zero_with_a_reason(graded):
@@ -85,12 +82,7 @@ def test_feedback_holds_no_hidden_test_text_or_expected_values(graded):
     by_student, out = graded
     hidden_lines = {line.strip() for line in (ROOT / "solutions" / NB01[0] / f"{NB01[1]}.ipynb")
                     .read_text().split("\\n") if "default_rng" in line or "expit(z)" in line}
-    assert hidden_lines
-    for path in Path(out).glob("submissions/*/*/feedback.html"):
-        text = path.read_text()
-        assert "BEGIN HIDDEN" not in text and "Expected" not in text
-        for line in hidden_lines:
-            assert line.strip('",') not in text
+    assert_feedback_hides(out, [line.strip('",') for line in hidden_lines])
     wrong = json.loads((out / "submissions" / "wrong-two_layer_relu_hidden" / NB01[0] / "result.json")
                        .read_text())
     assert any("Expected" in t["detail"] for nb in wrong["notebooks"] for t in nb["tests"])

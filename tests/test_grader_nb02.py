@@ -4,12 +4,12 @@ mistake loses points on its own exercise with a message naming it, and equivalen
 All submissions are graded in one parallel batch (module fixture), then each case is asserted.
 """
 import json
-from pathlib import Path
 
 import pytest
 
-from catalogue_harness import (assert_loses_points_on_its_exercise, assert_rates, grade_catalogue,
-                               messages, points)
+from catalogue_harness import (all_messages, assert_feedback_hides, assert_full_marks,
+                               assert_loses_points_on_its_exercise, assert_rates, grade_catalogue,
+                               messages)
 from conftest import ROOT
 from catalogue_nb02 import ALL, CORRECT, WRONG
 
@@ -28,10 +28,7 @@ def test_max_points_match_the_catalogue():
 
 
 def test_reference_gets_full_marks(graded):
-    result = graded[0]["reference"]
-    assert result["status"] == "graded"
-    assert points(result) == MAX
-    assert result["score"] == result["max_score"] == 10
+    assert_full_marks(graded, MAX, "reference", total=10)
 
 
 def test_blank_student_copy_gets_zero_and_says_not_written(graded):
@@ -75,14 +72,13 @@ def test_wrong_answer_loses_points_on_its_exercise(graded, name):
     ("mse_per_entry", "shape"),
 ])
 def test_wrong_answer_message_names_the_mistake(graded, name, phrase):
-    text = " ".join(messages(graded[0][f"wrong-{name}"]).values())
+    text = all_messages(graded, f"wrong-{name}")
     assert phrase in text, text
 
 
 @pytest.mark.parametrize("name", sorted(CORRECT))
 def test_correct_answer_written_differently_gets_full_marks(graded, name):
-    result = graded[0][f"correct-{name}"]
-    assert points(result) == MAX, messages(result)
+    assert_full_marks(graded, MAX, f"correct-{name}")
 
 
 def test_feedback_holds_no_hidden_test_text(graded):
@@ -90,12 +86,8 @@ def test_feedback_holds_no_hidden_test_text(graded):
     source = (ROOT / "solutions" / NB02[0] / f"{NB02[1]}.ipynb").read_text()
     hidden_lines = {line.strip() for line in source.split("\\n")
                     if "default_rng" in line or "scipy_softmax(z, axis=-1)" in line}
-    assert hidden_lines
-    for path in Path(out).glob("submissions/*/02_loss_functions/feedback.html"):
-        text = path.read_text()
-        assert "BEGIN HIDDEN" not in text
-        for line in hidden_lines:
-            assert line.strip('",') not in text
+    assert_feedback_hides(out, [line.strip('",') for line in hidden_lines],
+                          expected_values=False)
     wrong = json.loads((out / "submissions" / "wrong-ce_rows_indexed" / NB02[0] / "result.json")
                        .read_text())
     assert any("Expected" in t["detail"] or "common mistake" in t["message"]

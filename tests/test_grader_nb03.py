@@ -6,15 +6,12 @@ step, other loops over x) pass.
 The Value checks run in the grader's process on handles to the sandbox's Values (see
 tests/test_remote_objects.py). All submissions are graded in one parallel batch (module fixture).
 """
-import json
-from pathlib import Path
-
 import pytest
 
-from catalogue_harness import (assert_loses_points_on_its_exercise, assert_rates, grade_catalogue,
-                               messages, points)
+from catalogue_harness import (all_messages, assert_feedback_hides, assert_full_marks,
+                               assert_loses_points_on_its_exercise, assert_rates, grade_catalogue,
+                               hidden_test_lines, messages)
 from catalogue_nb03 import ALL, ASSIGNMENT, CORRECT, WRONG
-from conftest import ROOT
 
 MAX = {"test_numerical_gradient": 2, "test_value_arithmetic": 2, "test_value_backward": 2,
        "test_value_accumulate": 2, "test_value_functions": 2}
@@ -26,10 +23,7 @@ def graded(tmp_path_factory):
 
 
 def test_reference_gets_full_marks(graded):
-    result = graded[0]["reference"]
-    assert result["status"] == "graded"
-    assert points(result) == MAX, messages(result)
-    assert result["score"] == result["max_score"] == 10
+    assert_full_marks(graded, MAX, "reference", total=10)
 
 
 def test_blank_student_copy_gets_zero_and_says_not_written(graded):
@@ -85,31 +79,17 @@ def test_wrong_answer_loses_points_on_its_exercise(graded, name):
     ("ng_ignores_h", "the step h passed in is ignored"),
 ])
 def test_wrong_answer_message_names_the_mistake(graded, name, phrase):
-    text = " ".join(messages(graded[0][f"wrong-{name}"]).values())
+    text = all_messages(graded, f"wrong-{name}")
     assert phrase in text, text
 
 
 @pytest.mark.parametrize("name", sorted(CORRECT))
 def test_correct_answer_written_differently_gets_full_marks(graded, name):
-    result = graded[0][f"correct-{name}"]
-    assert points(result) == MAX, messages(result)
+    assert_full_marks(graded, MAX, f"correct-{name}")
 
 
 def test_feedback_holds_no_hidden_test_text_or_expected_values(graded):
-    _, out = graded
-    source = json.loads((ROOT / "solutions" / ASSIGNMENT[0] / f"{ASSIGNMENT[1]}.ipynb").read_text())
-    hidden = []
-    for cell in source["cells"]:
-        text = "".join(cell["source"])
-        if "### BEGIN HIDDEN TESTS" in text:
-            block = text.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
-            hidden += [line.strip() for line in block.splitlines() if len(line.strip()) > 30]
-    assert hidden
-    for path in Path(out).glob("submissions/*/*/feedback.html"):
-        text = path.read_text()
-        assert "BEGIN HIDDEN" not in text and "Expected" not in text
-        for line in hidden:
-            assert line not in text, (path, line)
+    assert_feedback_hides(graded[1], hidden_test_lines(ASSIGNMENT, 30))
 
 
 def test_catalogue_catch_rate_and_false_rejection_rate(graded, report_line):

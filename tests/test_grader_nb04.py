@@ -6,8 +6,8 @@ All submissions are graded in one parallel batch (module fixture), then each cas
 """
 import pytest
 
-from catalogue_harness import (assert_loses_points_on_its_exercise, assert_rates, grade_catalogue,
-                               messages, points)
+from catalogue_harness import (all_messages, assert_full_marks, assert_loses_points_on_its_exercise,
+                               assert_rates, grade_catalogue, messages)
 from catalogue_nb04 import ALL, CORRECT, WRONG
 
 NB04 = ("04_backward_pass", "04_backward_pass")
@@ -26,10 +26,7 @@ def test_grade_ids_match_the_notebook():
 
 
 def test_reference_gets_full_marks(graded):
-    result = graded[0]["reference"]
-    assert result["status"] == "graded"
-    assert points(result) == MAX, messages(result)
-    assert result["score"] == result["max_score"] == 12
+    assert_full_marks(graded, MAX, "reference", total=12)
 
 
 def test_blank_student_copy_gets_zero_and_says_not_written(graded):
@@ -71,14 +68,13 @@ def test_wrong_answer_loses_points_on_its_exercise(graded, name):
     ("two_layer_no_relu_backward", "ReLU's backward pass is missing"),
 ])
 def test_wrong_answer_message_names_the_mistake(graded, name, phrase):
-    text = " ".join(messages(graded[0][f"wrong-{name}"]).values())
+    text = all_messages(graded, f"wrong-{name}")
     assert phrase in text, text
 
 
 @pytest.mark.parametrize("name", sorted(CORRECT))
 def test_correct_answer_written_differently_gets_full_marks(graded, name):
-    result = graded[0][f"correct-{name}"]
-    assert points(result) == MAX, messages(result)
+    assert_full_marks(graded, MAX, f"correct-{name}")
 
 
 def test_catalogue_catch_rate_and_false_rejection_rate(graded, report_line):

@@ -5,14 +5,12 @@ All submissions are graded in one parallel batch (module fixture), then each cas
 The generator iterate_minibatches is graded through minibatch_list, which returns plain data.
 """
 import json
-import re
-from pathlib import Path
 
 import pytest
 
-from catalogue_harness import (assert_loses_points_on_its_exercise, assert_rates, grade_catalogue,
-                               messages, points)
-from conftest import ROOT
+from catalogue_harness import (assert_feedback_hides, assert_full_marks,
+                               assert_loses_points_on_its_exercise, assert_rates, grade_catalogue,
+                               hidden_test_lines, messages)
 from catalogue_nb05 import ALL, CORRECT, WRONG
 
 NB05 = ("05_gradient_descent", "05_gradient_descent")
@@ -28,10 +26,7 @@ def graded(tmp_path_factory):
 
 
 def test_reference_gets_full_marks(graded):
-    result = graded[0]["reference"]
-    assert result["status"] == "graded"
-    assert points(result) == MAX, messages(result)
-    assert result["score"] == result["max_score"] == 10
+    assert_full_marks(graded, MAX, "reference", total=10)
 
 
 def test_blank_student_copy_gets_zero_and_says_not_written(graded):
@@ -89,24 +84,14 @@ def test_wrong_answer_message_names_the_mistake(graded, name, grade_id, phrase):
 
 @pytest.mark.parametrize("name", sorted(CORRECT))
 def test_correct_answer_written_differently_gets_full_marks(graded, name):
-    result = graded[0][f"correct-{name}"]
-    assert points(result) == MAX, messages(result)
+    assert_full_marks(graded, MAX, f"correct-{name}")
 
 
 def test_feedback_holds_no_hidden_test_text_or_expected_values(graded):
-    by_student, out = graded
-    source = json.loads((ROOT / "solutions" / NB05[0] / f"{NB05[1]}.ipynb").read_text())
-    hidden = []
-    for cell in source["cells"]:
-        text = "".join(cell["source"])
-        for block in re.findall(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", text, re.S):
-            hidden += [line.strip() for line in block.splitlines() if len(line.strip()) > 25]
+    out = graded[1]
+    hidden = hidden_test_lines(NB05, 25)
     assert len(hidden) >= 6
-    for path in Path(out).glob("submissions/*/*/feedback.html"):
-        text = path.read_text()
-        assert "BEGIN HIDDEN" not in text and "Expected" not in text
-        for line in hidden:
-            assert line not in text, (path, line)
+    assert_feedback_hides(out, hidden)
     wrong = json.loads((out / "submissions" / "wrong-sgd_adds_gradient" / NB05[0] / "result.json")
                        .read_text())
     assert any("Expected" in t["detail"] for nb in wrong["notebooks"] for t in nb["tests"])
