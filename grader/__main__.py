@@ -109,14 +109,13 @@ def cmd_check(args):
     nb, reason = submission.read_notebook(notebook)
     if nb is None:
         return fail(reason)
-    import tempfile
     from grader import runner
-    with tempfile.TemporaryDirectory(prefix="bpcheck-") as scratch:
-        try:
-            result = runner.grade_notebook(nb_spec, nb, scratch, limits_from(args),
-                                           args.isolation)
-        except sandbox.SandboxUnavailable as exc:
-            return fail(f"the grader could not start Python for your notebook: {exc}")
+    files, notes = submission.read_data_files(notebook.parent)
+    try:
+        result = runner.grade_notebook(nb_spec, nb, files, limits_from(args), args.isolation)
+    except sandbox.SandboxUnavailable as exc:
+        return fail(f"the grader could not start Python for your notebook: {exc}")
+    result.notes = notes + result.notes
     print(f"{notebook.name}: {result.score:g} / {result.max_score:g} points"
           + ("" if hidden else " (visible checks only: hidden tests are not on this machine)"))
     for note in result.notes:

@@ -26,7 +26,11 @@ def find_jobs(submissions, known_assignments, only=None):
     """Jobs for <submissions>/<student_id>/<assignment>/, plus notes on what was skipped."""
     jobs, skipped = [], []
     for student in sorted(p for p in Path(submissions).iterdir() if p.is_dir()):
-        for folder in sorted(p for p in student.iterdir() if p.is_dir()):
+        if student.is_symlink():
+            skipped.append(f"{student.name}: a symbolic link, never followed")
+            continue
+        # a link in place of an assignment folder is graded: it scores zero, with the reason
+        for folder in sorted(p for p in student.iterdir() if p.is_dir() or p.is_symlink()):
             if only and folder.name not in only:
                 continue
             if folder.name not in known_assignments:

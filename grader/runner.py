@@ -145,13 +145,16 @@ def run_test(test, session, names):
     return True, "", out.getvalue()[-4000:]
 
 
-def grade_notebook(spec, nb, scratch, limits=None, isolation="auto"):
-    """Grade one parsed submission notebook against its spec. Never raises for a bad submission."""
+def grade_notebook(spec, nb, files=None, limits=None, isolation="auto"):
+    """Grade one parsed submission notebook against its spec. Never raises for a bad submission.
+
+    files: {name: bytes}, the data files that came with the notebook (see submission.read_folder).
+    """
     limits = limits or sandbox.Limits()
     result = NotebookResult(spec.assignment, spec.name)
     started = time.monotonic()
     steps, result.notes = plan_cells(spec, nb)
-    session = sandbox.Session(scratch, limits, isolation)
+    session = sandbox.Session(files, limits, isolation)
     replay, failed_reason = [], ""
 
     def ensure_running():
@@ -194,6 +197,6 @@ def grade_notebook(spec, nb, scratch, limits=None, isolation="auto"):
                 points=test.points if passed else 0.0, max_points=test.points, passed=passed,
                 message=message, detail=detail))
     finally:
-        session.stop()
+        session.close()
     result.seconds = round(time.monotonic() - started, 3)
     return result

@@ -1,9 +1,15 @@
 """Starting the worker in a sandbox and talking to it.
 
 With bubblewrap (Linux), the worker sees a read-only system, the Python installation and bpkit,
-its own scratch folder (the only writable place), a private /tmp, and nothing else: not the
-course folder, the gradebook, other submissions or the network. Without bubblewrap it runs as an
-ordinary process with resource limits, and `isolation_warning()` says what that leaves open.
+a fresh size-limited home (the submission's data files, copied in by the worker itself before any
+student code runs) and a private /tmp, and nothing else: not the course folder, the gradebook,
+other submissions or the network. Without bubblewrap it runs as an ordinary process with resource
+limits, and `isolation_warning()` says what that leaves open.
+
+The grader never follows a link the submission could have made and never writes where the
+submission can write: its own files (the staged data files, the worker's log) live in a private
+folder that is never mounted into the sandbox, and the sandbox's home is a tmpfs that vanishes
+with the worker.
 """
 import functools
 import json
@@ -13,6 +19,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +29,8 @@ from grader.worker import MAX_FRAME, _HEADER
 
 WORKER = Path(__file__).with_name("worker.py")
 SANDBOX_WORKER = "/opt/bpgrader/worker.py"
-SANDBOX_HOME = "/home/student"  # where the scratch folder appears inside the sandbox
+SANDBOX_HOME = "/home/student"  # the worker's home and working folder inside the sandbox
+SANDBOX_STAGE = "/opt/bpgrader/stage"  # the staged data files, read-only inside the sandbox
 
 MiB = 1024 * 1024
 
@@ -34,6 +42,7 @@ class Limits:
     cpu_seconds: int = 300           # CPU time of the whole process
     processes: int = 64              # only enforced for non-root users
     file_size: int = 64 * MiB        # largest file it may write
+    disk: int = 512 * MiB            # its home (a tmpfs, in memory); its /tmp gets a quarter
     open_files: int = 256
     cell_timeout: float = 60.0       # wall-clock seconds for one cell or one call
     startup_timeout: float = 60.0
@@ -97,15 +106,21 @@ def _matplotlib_font_cache():
     return found[-1] if found else None
 
 
-def _seed_matplotlib_cache(folder):
-    # without it every worker rebuilds matplotlib's font list: about a second per notebook
+def _write_stage(stage, files):
+    """The grader's own copy of what the worker starts with: the data files and matplotlib's font
+    list (without it every worker rebuilds the list: about a second per notebook)."""
+    stage.mkdir(mode=0o755)
+    for name, data in files.items():
+        (stage / name).write_bytes(data)
+        (stage / name).chmod(0o644)
     cache = _matplotlib_font_cache()
-    if cache is not None and not (folder / cache.name).exists():
-        folder.mkdir(exist_ok=True)
-        shutil.copy(cache, folder / cache.name)
+    if cache is not None:
+        (stage / ".matplotlib").mkdir(mode=0o755, exist_ok=True)
+        shutil.copyfile(cache, stage / ".matplotlib" / cache.name)
+        (stage / ".matplotlib" / cache.name).chmod(0o644)
 
 
-def _bwrap_command(bwrap, scratch, python):
+def _bwrap_command(bwrap, stage, limits, python):
     """Mount only what the worker needs; everything else does not exist inside."""
     prefix = Path(sys.prefix).resolve()
     base_prefix = Path(sys.base_prefix).resolve()
@@ -120,8 +135,9 @@ def _bwrap_command(bwrap, scratch, python):
                    "--cap-add", "CAP_SETGID"]
     else:
         isolate = ["--unshare-all", "--cap-drop", "ALL"]
-    cmd = [bwrap, *isolate, "--die-with-parent", "--new-session",
-           "--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
+    cmd = [bwrap, *isolate, "--die-with-parent", "--new-session", "--proc", "/proc",
+           "--dev", "/dev", "--perms", "1777", "--size", str(max(limits.disk // 4, MiB)),
+           "--tmpfs", "/tmp"]
     system = [d for d in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc")
               if os.path.exists(d)]
     for system_dir in system:
@@ -137,16 +153,25 @@ def _bwrap_command(bwrap, scratch, python):
             cmd += ["--perms", "0755", "--dir", str(parent)]
             made.add(parent)
         cmd += ["--ro-bind", str(tree), str(tree)]
-    cmd += ["--ro-bind", str(WORKER), SANDBOX_WORKER, "--perms", "0755", "--dir", "/home",
-            "--bind", str(scratch), SANDBOX_HOME, "--chdir", SANDBOX_HOME, "--"]
+    # the home is a tmpfs: its size is bounded, and nothing the submission leaves in it (a link,
+    # a fifo) is ever seen by the grader, which reads and writes none of it
+    cmd += ["--perms", "0755", "--dir", str(Path(SANDBOX_WORKER).parent),
+            "--ro-bind", str(WORKER), SANDBOX_WORKER, "--ro-bind", str(stage), SANDBOX_STAGE,
+            "--perms", "0755", "--dir", "/home", "--perms", "0777",
+            "--size", str(max(limits.disk, MiB)), "--tmpfs", SANDBOX_HOME,
+            "--chdir", SANDBOX_HOME, "--"]
     return cmd + [python, "-I", SANDBOX_WORKER]
 
 
 class Session:
-    """One worker process, restartable, for one notebook of one submission."""
+    """One worker process, restartable, for one notebook of one submission.
 
-    def __init__(self, scratch, limits=None, isolation="auto"):
-        self.scratch = Path(scratch)
+    files: {name: bytes}, the submission's data files, which every (re)start begins with.
+    Call close() when done: it stops the worker and removes the session's private folder.
+    """
+
+    def __init__(self, files=None, limits=None, isolation="auto"):
+        self.files = dict(files or {})
         self.limits = limits or Limits()
         self.bwrap = bwrap_available() if isolation in ("auto", "bwrap") else None
         if isolation == "bwrap" and not self.bwrap:
@@ -154,38 +179,53 @@ class Session:
         self.proc = None
         self.generation = 0
         self.seq = 0
+        self.private = None  # the grader's own folder: stage/, worker.log and (unsandboxed) homes
 
     @property
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
 
+    def _prepare(self):
+        """A fresh home for this start: in bubblewrap a new tmpfs that the worker fills from the
+        read-only stage; without it a new folder that the grader fills before the worker runs."""
+        if self.private is None:
+            self.private = Path(tempfile.mkdtemp(prefix="bpgrade-"))
+            _write_stage(self.private / "stage", self.files)
+        if self.bwrap:
+            return SANDBOX_HOME, SANDBOX_STAGE
+        home = self.private / f"home-{self.generation}"
+        shutil.copytree(self.private / "stage", home)
+        return str(home), ""
+
+    def close(self):
+        self.stop()
+        if self.private is not None:
+            shutil.rmtree(self.private, ignore_errors=True)  # rmtree never follows links
+            self.private = None
+
     def start(self):
         self.stop()
-        _seed_matplotlib_cache(self.scratch / ".matplotlib")
+        home, stage = self._prepare()
         request_r, request_w = os.pipe()
         reply_r, reply_w = os.pipe()
         python = sys.executable
         rlimits = self.limits.rlimits()
         if self.bwrap and os.geteuid() == 0:
             rlimits["run_as"] = NOBODY
-            # owner nobody (the worker), group root: bwrap, root without capabilities, enters it
-            os.chown(self.scratch, NOBODY, 0)
-            os.chmod(self.scratch, 0o770)
-            for item in self.scratch.iterdir():
-                os.chown(item, NOBODY, 0)
-        argv = [str(request_r), str(reply_w), json.dumps(rlimits)]
+        argv = [str(request_r), str(reply_w), json.dumps(rlimits), stage]
         if self.bwrap:
-            cmd = _bwrap_command(self.bwrap, self.scratch, python) + argv
+            cmd = _bwrap_command(self.bwrap, self.private / "stage", self.limits, python) + argv
         else:
             cmd = [python, "-I", str(WORKER)] + argv
-        home = SANDBOX_HOME if self.bwrap else str(self.scratch)
         env = {"PATH": "/usr/bin:/bin", "HOME": home, "LANG": "C.UTF-8",
                "MPLBACKEND": "Agg", "BPKIT_HEADLESS": "1", "MPLCONFIGDIR": f"{home}/.matplotlib",
                "IPYTHONDIR": f"{home}/.ipython", "PYTHONHASHSEED": "0",
                "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-        log = open(self.scratch / ".worker.log", "ab")
+        # the log is the grader's file in the grader's folder, which the sandbox never sees
+        log = open(self.private / "worker.log", "ab")
         try:
-            self.proc = subprocess.Popen(cmd, cwd=self.scratch, env=env, stdin=subprocess.DEVNULL,
+            self.proc = subprocess.Popen(cmd, cwd=home if not self.bwrap else self.private,
+                                         env=env, stdin=subprocess.DEVNULL,
                                          stdout=log, stderr=log, pass_fds=(request_r, reply_w),
                                          start_new_session=True)
         finally:
@@ -198,7 +238,7 @@ class Session:
             self._read(self.limits.startup_timeout, "starting the notebook's Python process")
         except SandboxDied as exc:
             # no student code has run yet: this is the grader's or the machine's fault
-            log = (self.scratch / ".worker.log").read_text(errors="replace")[-2000:]
+            log = (self.private / "worker.log").read_text(errors="replace")[-2000:]
             raise SandboxUnavailable(f"{exc}\n{log}") from None
 
     def stop(self):

@@ -5,8 +5,8 @@ run in a pool of processes or on a distributed engine, and grading twice gives t
 """
 import hashlib
 import json
-import shutil
-import tempfile
+import os
+import stat
 from pathlib import Path
 
 import nbformat
@@ -14,6 +14,8 @@ import nbformat
 from grader import runner
 
 MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
+MAX_DATA_BYTES = 64 * 1024 * 1024        # one data file that comes with a notebook
+MAX_DATA_TOTAL = 128 * 1024 * 1024       # all of them
 
 
 def _code_version():
@@ -28,17 +30,68 @@ def _code_version():
 GRADER_VERSION = _code_version()
 
 
+def read_regular_file(path, limit):
+    """(bytes, "") for a regular file of at most `limit` bytes, or (None, reason).
+
+    Never follows a symbolic link and never opens anything but a regular file: a submission (an
+    archive keeps links, fifos and devices) must not bring the grader's files into the sandbox.
+    """
+    path = Path(path)
+    try:
+        info = os.lstat(path)
+    except OSError as exc:
+        return None, f"{path.name} could not be read ({exc.strerror})."
+    if stat.S_ISLNK(info.st_mode):
+        return None, (f"{path.name} is a symbolic link: the grader never follows links and "
+                      "takes only regular files.")
+    if not stat.S_ISREG(info.st_mode):
+        return None, f"{path.name} is not a regular file (a folder, fifo or device?)."
+    if info.st_size > limit:
+        return None, f"{path.name} is larger than {limit // 2**20} MiB."
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        return None, f"{path.name} could not be read ({exc.strerror})."
+    with os.fdopen(fd, "rb") as handle:
+        opened = os.fstat(handle.fileno())
+        if (opened.st_dev, opened.st_ino) != (info.st_dev, info.st_ino):
+            return None, f"{path.name} changed while it was being read."
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        return None, f"{path.name} is larger than {limit // 2**20} MiB."
+    return data, ""
+
+
+def read_data_files(folder):
+    """({name: bytes}, notes): the regular files that came with the notebooks, which the worker
+    starts with. Links, folders and special files are left out, each with a note saying why."""
+    files, notes, total = {}, [], 0
+    with os.scandir(folder) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            if entry.name.endswith(".ipynb"):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                continue  # folders were never copied; only a link is worth a note
+            data, reason = read_regular_file(entry.path, MAX_DATA_BYTES)
+            if data is None:
+                notes.append(f"Not copied into the sandbox: {reason}")
+            elif total + len(data) > MAX_DATA_TOTAL:
+                notes.append(f"Not copied into the sandbox: {entry.name} (the data files "
+                             f"together may hold at most {MAX_DATA_TOTAL // 2**20} MiB).")
+            else:
+                files[entry.name] = data
+                total += len(data)
+    return files, notes
+
+
 def read_notebook(path):
     """(notebook dict, "") or (None, reason) for a file that cannot be graded."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, f"{path.name} could not be read ({exc.strerror})."
+    raw, reason = read_regular_file(path, MAX_NOTEBOOK_BYTES)
+    if raw is None:
+        return None, reason
     if not raw.strip():
         return None, f"{path.name} is empty."
-    if len(raw) > MAX_NOTEBOOK_BYTES:
-        return None, f"{path.name} is larger than {MAX_NOTEBOOK_BYTES // 2**20} MiB."
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
@@ -66,8 +119,9 @@ def fingerprint(submission_dir, specs):
     for name in sorted(specs):
         digest.update(repr([(t.grade_id, t.points, t.source)
                             for t in specs[name].tests.values()]).encode())
-        path = Path(submission_dir) / f"{name}.ipynb"
-        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+        data, reason = read_regular_file(Path(submission_dir) / f"{name}.ipynb",
+                                         MAX_NOTEBOOK_BYTES)
+        digest.update(data if data is not None else f"<{reason}>".encode())
     return digest.hexdigest()
 
 
@@ -84,28 +138,26 @@ def grade_submission(student_id, assignment, submission_dir, specs, limits=None,
     """Grade every notebook of `specs` found in submission_dir; returns a JSON-ready dict."""
     submission_dir = Path(submission_dir)
     notebooks, notes = [], []
-    present = {p.stem for p in submission_dir.glob("*.ipynb")} if submission_dir.is_dir() else set()
+    is_folder = submission_dir.is_dir() and not submission_dir.is_symlink()
+    present = {p.stem for p in submission_dir.glob("*.ipynb")} if is_folder else set()
     extra = sorted(present - set(specs))
     if extra:
         notes.append("Not part of the assignment, not graded: "
                      + ", ".join(f"{n}.ipynb" for n in extra))
+    files, file_notes = read_data_files(submission_dir) if is_folder else ({}, [])
+    notes += file_notes
+    if submission_dir.is_symlink():
+        notes.append(f"{submission_dir.name} is a symbolic link: the grader never follows links.")
     for name, spec in sorted(specs.items()):
         path = submission_dir / f"{name}.ipynb"
-        if not path.is_file():
+        if not is_folder or not os.path.lexists(path):
             notebooks.append(_missing_result(spec, f"{name}.ipynb is missing from the submission."))
             continue
         nb, reason = read_notebook(path)
         if nb is None:
             notebooks.append(_missing_result(spec, reason + " Nothing in it could be graded."))
             continue
-        scratch = Path(tempfile.mkdtemp(prefix="bpgrade-"))
-        try:
-            for item in submission_dir.iterdir():  # the student's data files, never the notebook
-                if item.is_file() and item.suffix != ".ipynb" and item.stat().st_size < 2**26:
-                    shutil.copy(item, scratch / item.name)
-            notebooks.append(runner.grade_notebook(spec, nb, scratch, limits, isolation))
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+        notebooks.append(runner.grade_notebook(spec, nb, files, limits, isolation))
     score = sum(n.score for n in notebooks)
     max_score = sum(n.max_score for n in notebooks)
     return {"student_id": student_id, "assignment": assignment, "score": score,

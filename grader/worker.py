@@ -5,7 +5,8 @@ functions the cells defined. Everything it sends back is plain data: JSON, with 
 .npy bytes. The grader treats all of it as untrusted (this process runs the student's code, so the
 student controls it); it never sends anything that could run code in the grader.
 
-Run as: python -I worker.py REQUEST_FD REPLY_FD LIMITS_JSON. Only the standard library, numpy and
+Run as: python -I worker.py REQUEST_FD REPLY_FD LIMITS_JSON STAGE (STAGE: a read-only folder to
+copy into the working folder before any student code runs, or ""). Only the standard library, numpy and
 IPython are imported here: this file is also imported by the grader for the framing functions.
 """
 import base64
@@ -233,8 +234,7 @@ def apply_limits(limits):
     import signal
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     limits = dict(limits)
-    if limits.pop("run_as", None) is not None:
-        pass  # handled by main() before the limits, which a non-root user cannot raise again
+    limits.pop("run_as", None)  # main() dropped privileges first: a non-root user cannot raise
     for name, value in limits.items():
         kind = getattr(resource, f"RLIMIT_{name.upper()}", None)
         if kind is not None and value is not None:
@@ -285,12 +285,23 @@ def serve(request_fd, reply_fd):
         write_frame(reply_fd, reply)
 
 
+def unstage(stage):
+    """Start from the submission's data files: the sandbox's home is a fresh, empty tmpfs."""
+    import shutil
+    for folder, _, names in os.walk(stage) if stage else ():
+        target = os.path.relpath(folder, stage)
+        os.makedirs(target, exist_ok=True)
+        for name in names:  # contents only: the tmpfs root's own mode belongs to bwrap
+            shutil.copyfile(os.path.join(folder, name), os.path.join(target, name))
+
+
 def main(argv):
     request_fd, reply_fd = int(argv[1]), int(argv[2])
     limits = json.loads(argv[3])
     if limits.get("run_as") is not None:
         drop_privileges(limits["run_as"])
     apply_limits(limits)
+    unstage(argv[4] if len(argv) > 4 else "")
     write_frame(reply_fd, {"ok": True, "ready": True, "pid": os.getpid()})
     serve(request_fd, reply_fd)
 

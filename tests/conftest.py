@@ -42,12 +42,16 @@ class SubmissionFolder:
         self.root = Path(root)
 
     def add(self, student, answers=None, assignment=NB01[0], name=NB01[1], base="solution",
-            mutate=None, raw=None):
+            mutate=None, raw=None, setup=None):
+        """Write one submission; setup(path of the notebook), if given, runs last (to add data
+        files, links, fifos ...)."""
         folder = self.root / student / assignment
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{name}.ipynb"
         if raw is not None:
             path.write_bytes(raw)
+            if setup:
+                setup(path)
             return path
         source = solution_path(assignment, name) if base == "solution" else \
             release_path(assignment, name)
@@ -56,6 +60,8 @@ class SubmissionFolder:
         if mutate:
             nb = mutate(nb) or nb
         path.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+        if setup:
+            setup(path)
         return path
 
 

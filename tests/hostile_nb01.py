@@ -1,12 +1,14 @@
 """The hostile-submission corpus for notebook 01, built by mutating the reference notebook.
 
-Each case is a function `build(ctx) -> dict(answers=..., mutate=..., raw=..., extra=...)` for
+Each case is a function `build(ctx) -> dict(answers=..., mutate=..., raw=..., setup=...)` for
 SubmissionFolder.add, plus the score it must get (out of 10) and, optionally, a phrase that must
 appear in what the grader recorded (notes or cell errors). `ctx` knows the paths of the run: the
 course folder (solutions and a gradebook the submissions must not reach), the results folder,
-and a TCP port listening on loopback.
+a TCP port listening on loopback, and two files outside the course (one world-readable, one
+readable by its owner only) that no submission may change, re-own or read.
 """
 import json
+import os
 from dataclasses import dataclass, field
 
 import nbformat
@@ -164,6 +166,76 @@ def _tmp_attack(ctx):
     return {"mutate": insert_after("setup", f"open({str(ctx.tmp_marker)!r}, 'w').write('x')\n")}
 
 
+def _links_then_crash(ctx):
+    """Leave links to the host's files where the grader used to write (its log, matplotlib's
+    cache) and to chown, a dangling one, then crash so that the grader restarts the worker."""
+    return {"mutate": insert_after("relu", (
+        "import os\n"
+        f"for name, target in [('.worker.log', {str(ctx.host_file)!r}), "
+        f"('.matplotlib', {str(ctx.host_file.parent)!r}), ('host', {str(ctx.root_only)!r}), "
+        "('dangling', '/nonexistent/bp')]:\n"
+        "    if os.path.lexists(name):\n"
+        "        os.remove(name) if not os.path.isdir(name) or os.path.islink(name) else "
+        "__import__('shutil').rmtree(name)\n"
+        "    os.symlink(target, name)\n"
+        "os._exit(3)\n"))}
+
+
+def _shipped_links(ctx):
+    """Links shipped in the submission folder (an archive keeps them) to the solution and to a
+    root-only file; the notebook reads them and raises what it read, to see it in its feedback."""
+    solution = ctx.course / "solutions" / "01_forward_pass" / "01_forward_pass.ipynb"
+
+    def setup(path):
+        os.symlink(solution, path.parent / "data.json")
+        os.symlink(ctx.root_only, path.parent / "secret.txt")
+        os.symlink("../../..", path.parent / "up")
+    return {"setup": setup, "mutate": insert_after("setup", (
+        "found = []\n"
+        "for name in ['data.json', 'secret.txt', 'up/solutions']:\n"
+        "    try:\n"
+        "        found.append(open(name).read()[:200])\n"
+        "    except OSError as exc:\n"
+        "        found.append(type(exc).__name__)\n"
+        "raise RuntimeError(f'read: {found}')\n"))}
+
+
+def _notebook_is_a_link(ctx):
+    solution = ctx.course / "solutions" / "01_forward_pass" / "01_forward_pass.ipynb"
+
+    def setup(path):
+        path.unlink()
+        os.symlink(solution, path)
+    return {"setup": setup}
+
+
+def _folder_is_a_link(ctx):
+    def setup(path):
+        folder = path.parent
+        for item in folder.iterdir():
+            item.unlink()
+        folder.rmdir()
+        os.symlink(ctx.course / "solutions" / "01_forward_pass", folder)
+    return {"setup": setup}
+
+
+def _fifo(ctx):
+    return {"setup": lambda path: os.mkfifo(path.parent / "data.csv")}
+
+
+def _fills_its_disk(ctx):
+    return {"mutate": insert_after("setup", (
+        "blocked = []\n"
+        "for folder in ['.', '/tmp']:\n"
+        "    try:\n"
+        "        for i in range(1000):\n"
+        "            with open(f'{folder}/fill{i}', 'wb') as f:\n"
+        "                f.write(b'x' * (16 << 20))\n"
+        "    except OSError as exc:\n"
+        "        blocked.append(f'{folder}: {exc.strerror} after {i * 16} MiB')\n"
+        "raise RuntimeError(f'blocked: {blocked}')\n"))}
+
+
 CORPUS = {
     # --- forged verdicts -----------------------------------------------------------------
     "patched_allclose": Case(answers(sigmoid=WRONG_SIGMOID + "\nnp.allclose = lambda *a, **k: True\n"
@@ -193,6 +265,14 @@ CORPUS = {
     "rewrites_the_gradebook": Case(_gradebook_attack, FULL, "blocked", needs_bwrap=True),
     "uses_the_network": Case(_network_attack, FULL, "Connection refused", needs_bwrap=True),
     "writes_to_shared_tmp": Case(_tmp_attack, FULL, needs_bwrap=True),
+    "links_in_its_home_then_crashes": Case(_links_then_crash, FULL, "exited with status 3",
+                                           needs_bwrap=True),
+    "ships_links_to_host_files": Case(_shipped_links, FULL, "is a symbolic link",
+                                      needs_bwrap=True),
+    "notebook_is_a_link_to_the_solution": Case(_notebook_is_a_link, 0.0, "is a symbolic link"),
+    "assignment_folder_is_a_link": Case(_folder_is_a_link, 0.0, "is a symbolic link"),
+    "ships_a_fifo": Case(_fifo, FULL, "not a regular file"),
+    "fills_its_disk": Case(_fills_its_disk, FULL, "No space left on device", needs_bwrap=True),
     "kills_its_parent": Case(added("setup", "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)"),
                              FULL, needs_bwrap=True),
     # --- faults ----------------------------------------------------------------------------

@@ -106,8 +106,6 @@ def test_objects_and_functions_cross_the_sandbox(tmp_path, change, expected):
     nb_spec = spec.load_notebook_spec(path)
     submission = nbformat.read(path, as_version=4)
     submission.cells[1].source = source
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
-    result = runner.grade_notebook(nb_spec, submission, scratch)
+    result = runner.grade_notebook(nb_spec, submission)
     assert {t.grade_id: t.passed for t in result.tests} == expected, \
         [(t.grade_id, t.message, t.detail) for t in result.tests]
