@@ -5,6 +5,8 @@
 Reports, as ratios against stock serial nbgrader measured in the same run: throughput with
 isolation on (2 workers and 1), and the grader's overhead per notebook beyond the notebook's own
 execution time (a plain kernel running it top to bottom). --scale N also times N submissions.
+Fairness: honest submissions graded beside resource hogs (CPU burners that fork, fill their
+memory and disk) against the same submissions graded alone, as a ratio of their grading times.
 Results go to bench/results/grader.json.
 """
 import argparse
@@ -62,6 +64,59 @@ def make_course(base, n):
         (folder / "timestamp.txt").write_text("2026-11-23 10:00:00.000000 UTC")
 
 
+HOG = """import os, numpy as np
+open('fill', 'wb').write(b'x' * (400 << 20))
+keep = np.ones(150_000_000)
+for _ in range(12):
+    if os.fork() == 0:
+        while True:
+            pass
+while True:
+    pass
+"""
+
+
+def add_hogs(base, count):
+    """Submissions whose first cell forks CPU burners, fills its home and holds memory, then
+    spins until the cell's time limit."""
+    for i in range(count):
+        nb = nbformat.read(SOLUTIONS / NB01[0] / f"{NB01[1]}.ipynb", as_version=4)
+        nb.cells.insert(2, nbformat.v4.new_code_cell(HOG))
+        folder = base / "submitted" / f"hog{i}" / NB01[0]
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / f"{NB01[1]}.ipynb")
+
+
+def honest_seconds(results):
+    """The grading time of each honest submission, from its result."""
+    times = []
+    for path in Path(results).glob("submissions/student*/*/result.json"):
+        times += [nb["seconds"] for nb in json.loads(path.read_text())["notebooks"]]
+    return sorted(times)
+
+
+def fairness(n=12, hogs=2):
+    """Median grading time of honest submissions beside `hogs` hogs over the same alone."""
+    base = Path(tempfile.mkdtemp(prefix="bp-bench-fair-"))
+    make_course(base, n)
+    ours = [sys.executable, "-m", "grader", "autograde", str(base / "submitted"),
+            "--workers", "2", "--cell-timeout", "20"]
+    run(ours + ["--out", str(base / "alone")], ROOT)
+    add_hogs(base, hogs)
+    run(ours + ["--out", str(base / "beside")], ROOT)
+    alone, beside = honest_seconds(base / "alone"), honest_seconds(base / "beside")
+    grades = {}
+    for name in ("alone", "beside"):
+        rows = (base / name / "grades.csv").read_text().splitlines()[1:]
+        grades[name] = sorted(r.split(",")[:3] for r in rows if r.startswith("student"))
+    shutil.rmtree(base, ignore_errors=True)
+    return {"honest_alone_median_s": alone[len(alone) // 2],
+            "honest_beside_hogs_median_s": beside[len(beside) // 2],
+            "honest_beside_hogs_max_s": beside[-1],
+            "slowdown_beside_hogs": beside[len(beside) // 2] / alone[len(alone) // 2],
+            "same_grades_beside_hogs": grades["alone"] == grades["beside"]}
+
+
 def own_execution_seconds(path, repeats=3):
     """How long a plain kernel takes to run the notebook top to bottom (no grading)."""
     times = []
@@ -78,7 +133,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=40, help="submissions graded by both")
     parser.add_argument("--scale", type=int, default=0, help="also time ours on this many")
+    parser.add_argument("--fairness-only", action="store_true",
+                        help="only measure honest submissions beside resource hogs")
     args = parser.parse_args()
+    if args.fairness_only:
+        figures = fairness()
+        print(json.dumps(figures, indent=1))
+        return
     isolation = "bubblewrap" if sandbox.bwrap_available() else "process limits only"
     base = Path(tempfile.mkdtemp(prefix="bp-bench-"))
     make_course(base, args.n)
@@ -104,6 +165,7 @@ def main():
              "--out", str(scale_base / "r"), "--workers", "2"], ROOT)
         shutil.rmtree(scale_base, ignore_errors=True)
     shutil.rmtree(base, ignore_errors=True)
+    figures.update(fairness())
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "grader.json").write_text(json.dumps(figures, indent=1) + "\n")
@@ -117,6 +179,10 @@ def main():
     if args.scale:
         print(f"  ours, 2 workers, {args.scale} submissions: "
               f"{figures[f'ours_2_workers_{args.scale}_s']:.1f} s")
+    print(f"  honest submissions beside 2 resource hogs: median {figures['slowdown_beside_hogs']:.2f}x "
+          f"their time alone ({figures['honest_beside_hogs_median_s']:.2f} s vs "
+          f"{figures['honest_alone_median_s']:.2f} s; slowest {figures['honest_beside_hogs_max_s']:.2f} s), "
+          f"grades {'unchanged' if figures['same_grades_beside_hogs'] else 'CHANGED'}")
 
 
 if __name__ == "__main__":

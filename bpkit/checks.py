@@ -13,16 +13,22 @@ from dataclasses import dataclass, field
 import numpy as np
 
 __all__ = ["CheckFailed", "Invocation", "invoke", "check_array", "check_no_warnings",
-           "compare_arrays", "rel_error", "portable"]
+           "compare_arrays", "rel_error", "portable", "fail", "fail_on_error", "type_name"]
 
 
 class CheckFailed(AssertionError):
-    """A check failed. `message` is for the learner; `detail` adds the expected values."""
+    """A check failed. `message` is for the learner; `detail` adds the expected values.
 
-    def __init__(self, message, detail=""):
+    `public` says the same without anything the learner's code produced (no value, shape, type or
+    error text of theirs): the grader shows it for a hidden test, whose inputs must not reach the
+    student through what their code returns. None: the grader shows a general message instead.
+    """
+
+    def __init__(self, message, detail="", public=None):
         super().__init__(message + (f"\n{detail}" if detail else ""))
         self.message = message
         self.detail = detail
+        self.public = public
 
     def _render_traceback_(self):
         # IPython shows this instead of a traceback: the message is the whole story.
@@ -51,7 +57,11 @@ class portable:
 
 @dataclass
 class Invocation:
-    """What one call of a learner's function did: its value, warnings, error and inputs after."""
+    """What one call of a learner's function did: its value, warnings, error and inputs after.
+
+    warnings and args_after are None when they cannot be known from outside the learner's process
+    (the grader's sandbox): the checks that use them then teach in the notebook and grade nothing.
+    """
     value: object = None
     warnings: list = field(default_factory=list)
     error: str = ""
@@ -118,18 +128,29 @@ def _shape_hint(shape, expected_shape):
     return ""
 
 
+def fail(message, public=True, detail=""):
+    """Raise CheckFailed; public=True: the message holds nothing the learner's code produced."""
+    raise CheckFailed(message, detail, public=message if public is True else public)
+
+
+def type_name(value):
+    """The name of a value's type; an object the grader keeps in a sandbox says its own."""
+    return getattr(value, "__bpkit_type__", None) or type(value).__name__
+
+
 def _as_numeric_array(value, call):
     if value is None:
-        raise CheckFailed(f"{call} returned None: the function needs a `return` statement.")
+        fail(f"{call} returned None: the function needs a `return` statement.")
     if isinstance(value, tuple):
-        raise CheckFailed(f"{call} returned a tuple of {len(value)} items; expected one array.")
+        fail(f"{call} returned a tuple of {len(value)} items; expected one array.",
+             f"{call} returned a tuple; expected one array.")
     try:
         array = np.asarray(value)
     except Exception:
         array = None
     if array is None or array.dtype.kind not in "biufc":
-        kind = getattr(value, "type_name", None) or type(value).__name__  # grader proxies
-        raise CheckFailed(f"{call} returned a {kind}, not an array of numbers.")
+        fail(f"{call} returned a {type_name(value)}, not an array of numbers.",
+             f"{call} returned something other than an array of numbers.")
     return array
 
 
@@ -147,22 +168,27 @@ def compare_arrays(actual, expected, *, call, rtol=1e-7, atol=1e-12, hints=None,
         if (array.shape == wrong.shape and array.dtype.kind in "fiu"
                 and np.allclose(array, wrong, rtol=1e-6, atol=1e-9, equal_nan=True)
                 and not np.allclose(wrong, expected, rtol=rtol, atol=atol, equal_nan=True)):
-            raise CheckFailed(f"{call} gives the values of a common mistake: {label}.")
+            fail(f"{call} gives the values of a common mistake: {label}.")
     if array.dtype.kind == "b":
-        raise CheckFailed(f"{call} returned booleans (True/False): did you return a comparison "
-                          "such as (z > 0) instead of using it to select values?")
+        fail(f"{call} returned booleans (True/False): did you return a comparison such as "
+             "(z > 0) instead of using it to select values?")
     if array.dtype.kind in "iu":
-        raise CheckFailed(f"{call} returned integers ({array.dtype}); expected float64. An integer "
-                          "array or integer division rounded the result: work in floating point.")
+        fail(f"{call} returned integers ({array.dtype}); expected float64. An integer array or "
+             "integer division rounded the result: work in floating point.",
+             f"{call} returned integers; expected float64. An integer array or integer division "
+             "rounded the result: work in floating point.")
     if array.dtype.kind == "c":
-        raise CheckFailed(f"{call} returned complex numbers; expected real float64 values.")
+        fail(f"{call} returned complex numbers; expected real float64 values.")
     if array.dtype != np.float64:
-        raise CheckFailed(f"{call} returned {array.dtype}; expected float64, numpy's default. "
-                          "Avoid dtype=np.float32 and .astype() to lower precision.")
+        fail(f"{call} returned {array.dtype}; expected float64, numpy's default. Avoid "
+             "dtype=np.float32 and .astype() to lower precision.",
+             f"{call} returned floats of another precision; expected float64, numpy's default. "
+             "Avoid dtype=np.float32 and .astype() to lower precision.")
     if array.shape != expected.shape:
         hint = _shape_hint(array.shape, expected.shape)
-        raise CheckFailed(f"{call} returned shape {array.shape}; expected {expected.shape}"
-                          + (f": {hint}." if hint else "."))
+        hint = f": {hint}." if hint else "."
+        fail(f"{call} returned shape {array.shape}; expected {expected.shape}{hint}",
+             f"{call} returned an array of the wrong shape; expected {expected.shape}{hint}")
     bad = ~np.isfinite(array) & np.isfinite(expected)
     if bad.any():
         index = tuple(np.argwhere(bad)[0])
@@ -171,23 +197,26 @@ def compare_arrays(actual, expected, *, call, rtol=1e-7, atol=1e-12, hints=None,
             value = np.asarray(value)
             if value.shape == array.shape:
                 where += f", where {name} = {value[index]:g}"
-        raise CheckFailed(
-            f"{call} returned {int(bad.sum())} non-finite value(s) (nan or inf), first {where}. "
-            "That is usually an overflow, e.g. np.exp of a large number, or inf - inf.")
+        why = "That is usually an overflow, e.g. np.exp of a large number, or inf - inf."
+        fail(f"{call} returned {int(bad.sum())} non-finite value(s) (nan or inf), first {where}. "
+             + why, f"{call} returned nan or inf where the right values are finite. " + why)
     close = np.isclose(array, expected, rtol=rtol, atol=atol, equal_nan=True)
     if not close.all():
         index = tuple(np.argwhere(~close)[0])
         message = (f"{call} is wrong in {int((~close).sum())} of {close.size} entries; "
                    f"the first is at index {_fmt_index(index)}, where it returned "
                    f"{array[index]:.6g}.")
+        public = f"{call} returns wrong values."
         if np.allclose(array, -expected, rtol=rtol, atol=atol):
-            message += " Every value has the wrong sign."
+            why = " Every value has the wrong sign."
         elif array.ndim == 2 and array.shape == array.shape[::-1] and np.allclose(
                 array, expected.T, rtol=rtol, atol=atol):
-            message += (" It is the transpose of the right answer: check the order of the "
-                        "matrix product (x @ W, not W @ x) and any .T.")
+            why = (" It is the transpose of the right answer: check the order of the matrix "
+                   "product (x @ W, not W @ x) and any .T.")
+        else:
+            why = ""
         detail = f"Expected {expected[index]:.6g} there (tolerance {rtol:g} relative)."
-        raise CheckFailed(message, detail)
+        fail(message + why, public + why, detail)
     return rel_error(array, expected, floor=atol / rtol)
 
 
@@ -206,13 +235,14 @@ def _inputs_changed(args, args_after):
     return None
 
 
-def _fail_on_error(result, name, call):
+def fail_on_error(result, name, call):
+    """Raise CheckFailed if the call raised: "not written yet" for the stub, else its error."""
     if not result.error:
         return
     if result.error.startswith("NotImplementedError"):
-        raise CheckFailed(f"{name} is not written yet: replace `raise NotImplementedError()` in "
-                          "its cell with your code, run that cell, then this one.")
-    raise CheckFailed(f"{call} raised {result.error}")
+        fail(f"{name} is not written yet: replace `raise NotImplementedError()` in its cell with "
+             "your code, run that cell, then this one.")
+    fail(f"{call} raised {result.error}", f"{call} raised an exception.")
 
 
 def check_array(fn, args, expected, *, call=None, rtol=1e-7, atol=1e-12, hints=None,
@@ -226,14 +256,14 @@ def check_array(fn, args, expected, *, call=None, rtol=1e-7, atol=1e-12, hints=N
     arg_names = arg_names or [f"arg{i}" for i in range(len(args))]
     call = call or f"{name}({', '.join(arg_names)})"
     result = invoke(fn, *args)
-    _fail_on_error(result, name, call)
+    fail_on_error(result, name, call)
     inputs = {n: a for n, a in zip(arg_names, args) if isinstance(a, np.ndarray)}
     error = compare_arrays(result.value, expected, call=call, rtol=rtol, atol=atol, hints=hints,
                            inputs=inputs)
-    changed = _inputs_changed(args, result.args_after)
+    changed = None if result.args_after is None else _inputs_changed(args, result.args_after)
     if changed is not None:
-        raise CheckFailed(f"{call} changed its input {arg_names[changed]} in place (e.g. with "
-                          "`+=`, `*=` or `a[mask] = 0`): compute a new array instead.")
+        fail(f"{call} changed its input {arg_names[changed]} in place (e.g. with `+=`, `*=` or "
+             "`a[mask] = 0`): compute a new array instead.")
     if not quiet:
         shape = np.shape(expected)
         print(f"✓ {call}: shape {shape}, float64, max relative error {error:.1e} "
@@ -245,16 +275,18 @@ def check_no_warnings(fn, args, *, call=None, hint="", category="RuntimeWarning"
     """Check that fn(*args) runs without a numerical warning (overflow, division by zero, ...).
 
     Only warnings of `category` count (numpy's floating-point warnings are RuntimeWarnings): a
-    learner's own UserWarning or print is never held against them.
+    learner's own UserWarning or print is never held against them. It teaches in the notebook and
+    grades nothing: the grader cannot see warnings from outside the learner's process.
     """
     name = getattr(fn, "__name__", "the function")
     call = call or f"{name}(...)"
     result = invoke(fn, *args)
-    _fail_on_error(result, name, call)
+    fail_on_error(result, name, call)
+    if result.warnings is None:
+        return result.value
     numerical = [w for w in result.warnings if w.startswith(category + ":")]
     if numerical:
-        raise CheckFailed(f"{call} emitted a warning: {numerical[0]}."
-                          + (f" {hint}" if hint else ""))
+        fail(f"{call} emitted a warning: {numerical[0]}." + (f" {hint}" if hint else ""))
     if not quiet:
         print(f"✓ {call} runs without warnings")
     return result.value

@@ -11,7 +11,7 @@ import os
 
 import numpy as np
 
-from bpkit.checks import CheckFailed, compare_arrays, describe_exception, invoke
+from bpkit.checks import CheckFailed, compare_arrays, describe_exception, fail, invoke, type_name
 from bpkit.live import LiveFigure, stdout_output, unwritten_output
 
 __all__ = ["grad_check", "grad_check_params", "call_learner", "check_parts", "check_grads",
@@ -79,10 +79,12 @@ def grad_check(f, x, analytic, *, name="gradient", tol=1e-6, h=1e-5, directions=
     x = np.array(x, dtype=np.float64)  # our own copy
     analytic = np.asarray(analytic, dtype=np.float64)
     if analytic.shape != x.shape:
-        raise CheckFailed(f"{name} has shape {analytic.shape} but the input has shape {x.shape}: "
-                          "a gradient always has the shape of what it differentiates.")
+        fail(f"{name} has shape {analytic.shape} but the input has shape {x.shape}: a gradient "
+             "always has the shape of what it differentiates.",
+             f"{name} does not have the shape of the input, {x.shape}: a gradient always has the "
+             "shape of what it differentiates.")
     if not np.isfinite(analytic).all():
-        raise CheckFailed(f"{name} contains nan or inf: an overflow in the backward pass?")
+        fail(f"{name} contains nan or inf: an overflow in the backward pass?")
     vs = _directions(x.shape, directions, seed)
     predicted = np.array([float(np.sum(analytic * v)) for v in vs])
     measured = np.array([_slope(f, x, v, h) for v in vs])
@@ -92,12 +94,12 @@ def grad_check(f, x, analytic, *, name="gradient", tol=1e-6, h=1e-5, directions=
     error = float(errors.max(initial=0.0))
     if not error <= tol:
         worst = int(np.argmax(errors))
-        raise CheckFailed(
-            f"{name} disagrees with the slopes measured by central differences: relative error "
-            f"{error:.1e} > {tol:g}. Along random direction {worst + 1} of {len(vs)}, {name} "
-            f"predicts a slope of {predicted[worst]:.6g} but f changes at {measured[worst]:.6g}."
-            + _factor_note(predicted, measured)
-            + " To see which entries are wrong, compare with numerical_gradient from notebook 03.")
+        where = " To see which entries are wrong, compare with numerical_gradient from notebook 03."
+        fail(f"{name} disagrees with the slopes measured by central differences: relative error "
+             f"{error:.1e} > {tol:g}. Along random direction {worst + 1} of {len(vs)}, {name} "
+             f"predicts a slope of {predicted[worst]:.6g} but f changes at {measured[worst]:.6g}."
+             + _factor_note(predicted, measured) + where,
+             f"{name} disagrees with the slopes measured by central differences." + where)
     if not quiet:
         print(f"✓ {name} matches central differences along {len(vs)} random directions: "
               f"relative error {error:.1e} (tolerance {tol:g})")
@@ -110,12 +112,12 @@ def grad_check_params(loss_fn, params, grads, *, tol=1e-6, h=1e-5, directions=6,
     Returns {name: relative error}. Raises CheckFailed for a missing key or a wrong gradient.
     """
     if not isinstance(grads, dict):
-        raise CheckFailed(f"grads is a {type(grads).__name__}; expected a dict keyed like params "
-                          f"({', '.join(params)}).")
+        fail(f"grads is a {type_name(grads)}; expected a dict keyed like params "
+             f"({', '.join(params)}).", f"grads is not a dict keyed like params ({', '.join(params)}).")
     missing = [key for key in params if key not in grads]
     if missing:
-        raise CheckFailed(f"grads is missing {', '.join(map(repr, missing))}: return one gradient "
-                          f"per parameter, keyed like params ({', '.join(params)}).")
+        fail(f"grads is missing {', '.join(map(repr, missing))}: return one gradient per "
+             f"parameter, keyed like params ({', '.join(params)}).")
     errors = {}
     for key in params:
         def f(value, key=key):
@@ -129,8 +131,10 @@ def _not_written(error, name):
     # "NotImplementedError (in dense_forward, line 7: ...)": name the stub that raised it
     if "(in " in error:
         name = error.split("(in ", 1)[1].split(",", 1)[0]
-    return CheckFailed(f"{name} is not written yet: replace `raise NotImplementedError()` in its "
-                       "cell with your code, run that cell, then this one.")
+    message = (f"{name} is not written yet: replace `raise NotImplementedError()` in its cell "
+               "with your code, run that cell, then this one.")
+    return CheckFailed(message, public="A function it calls is not written yet: replace `raise "
+                                       "NotImplementedError()` with your code.")
 
 
 def _changed(before, after):
@@ -144,10 +148,6 @@ def _changed(before, after):
         return not isinstance(after, dict) or any(_changed(v, after.get(k))
                                                   for k, v in before.items())
     return False
-
-
-def _kind(value):
-    return getattr(value, "type_name", None) or type(value).__name__
 
 
 def call_learner(fn, args, *, arg_names, returns=("out", "cache"), call=None,
@@ -167,19 +167,21 @@ def call_learner(fn, args, *, arg_names, returns=("out", "cache"), call=None,
             raise _not_written(result.error, name)
         advice = next((text for key, text in (error_hints or {}).items() if key in result.error),
                       "")
-        raise CheckFailed(f"{call} raised {result.error}" + (f". {advice}" if advice else ""))
-    if inputs_unchanged:
+        fail(f"{call} raised {result.error}" + (f". {advice}" if advice else ""),
+             f"{call} raised an exception." + (f" {advice}" if advice else ""))
+    if inputs_unchanged and result.args_after is not None:
         for before, after, arg_name in zip(args, result.args_after, arg_names):
             if _changed(before, after):
-                raise CheckFailed(f"{call} changed its input {arg_name} in place (e.g. with `+=`, "
-                                  "`*=` or `x[mask] = 0`): compute a new array instead.")
+                fail(f"{call} changed its input {arg_name} in place (e.g. with `+=`, `*=` or "
+                     "`x[mask] = 0`): compute a new array instead.")
     value = result.value
     if isinstance(returns, str):
         return value
     if not isinstance(value, (tuple, list)) or len(value) != len(returns):
         got = (f"a tuple of {len(value)} values" if isinstance(value, (tuple, list))
-               else f"a {_kind(value)}")
-        raise CheckFailed(f"{call} returned {got}; expected a tuple ({', '.join(returns)}).")
+               else f"a {type_name(value)}")
+        fail(f"{call} returned {got}; expected a tuple ({', '.join(returns)}).",
+             f"{call} did not return a tuple ({', '.join(returns)}).")
     return tuple(value)
 
 
@@ -197,9 +199,9 @@ def check_parts(values, expected, *, call, rtol=1e-7, atol=1e-12, hints=None, qu
             value = value.reshape(())
         if (isinstance(value, np.ndarray) and value.size == 1 and np.ndim(want) == 1
                 and np.size(want) > 1):
-            raise CheckFailed(f"{part} from {call} is a single number; expected shape "
-                              f"{np.shape(want)}: did np.sum or np.mean run over every axis? "
-                              "axis=0 sums over the batch and keeps one value per column.")
+            fail(f"{part} from {call} is a single number; expected shape {np.shape(want)}: did "
+                 "np.sum or np.mean run over every axis? axis=0 sums over the batch and keeps "
+                 "one value per column.")
         worst = max(worst, compare_arrays(value, want, call=f"{part} from {call}", rtol=rtol,
                                           atol=atol, hints=hints.get(part)))
     if not quiet:
@@ -212,15 +214,17 @@ def check_grads(grads, expected, *, call, rtol=1e-7, atol=1e-12, hints=None, qui
     """Check a dict of gradients against expected {name: value}: keys, shapes, then values."""
     keys = ", ".join(expected)
     if not isinstance(grads, dict):
-        raise CheckFailed(f"{call} returned grads as a {_kind(grads)}; expected a dict keyed "
-                          f"like params ({keys}).")
+        fail(f"{call} returned grads as a {type_name(grads)}; expected a dict keyed like params "
+             f"({keys}).", f"{call} did not return grads as a dict keyed like params ({keys}).")
     missing = [k for k in expected if k not in grads]
     if missing:
         extra = [k for k in grads if k not in expected]
-        raise CheckFailed(f"grads from {call} is missing {', '.join(map(repr, missing))}"
-                          + (f" and has {', '.join(map(repr, extra))}: it is keyed wrong"
-                             if extra else "")
-                          + f"; key each gradient like its parameter in params ({keys}).")
+        fail(f"grads from {call} is missing {', '.join(map(repr, missing))}"
+             + (f" and has {', '.join(map(repr, extra))}: it is keyed wrong" if extra else "")
+             + f"; key each gradient like its parameter in params ({keys}).",
+             f"grads from {call} is missing {', '.join(map(repr, missing))}"
+             + (": it is keyed wrong" if extra else "")
+             + f"; key each gradient like its parameter in params ({keys}).")
     for key, want in expected.items():
         try:
             shape = np.shape(grads[key])
@@ -228,9 +232,9 @@ def check_grads(grads, expected, *, call, rtol=1e-7, atol=1e-12, hints=None, qui
             continue  # not an array: compare_arrays below names what it is
         twin = next((k for k, v in expected.items() if k != key and np.shape(v) == shape), None)
         if shape != np.shape(want) and twin:
-            raise CheckFailed(f"grads[{key!r}] from {call} has shape {shape}, the shape of "
-                              f"params[{twin!r}]: the gradients are keyed wrong. grads[{key!r}] "
-                              f"must have the shape of params[{key!r}], {np.shape(want)}.")
+            fail(f"grads[{key!r}] from {call} has shape {shape}, the shape of params[{twin!r}]: "
+                 f"the gradients are keyed wrong. grads[{key!r}] must have the shape of "
+                 f"params[{key!r}], {np.shape(want)}.")
     return check_parts([grads[k] for k in expected],
                        {f"grads[{k!r}]": v for k, v in expected.items()}, call=call, rtol=rtol,
                        atol=atol, quiet=quiet,

@@ -30,14 +30,19 @@ def add_limits(parser):
     group.add_argument("--notebook-timeout", type=float, default=defaults.notebook_timeout,
                        help="seconds for a whole notebook (default %(default)s)")
     group.add_argument("--memory-mb", type=int, default=defaults.memory // sandbox.MiB,
-                       help="memory of the notebook's process in MiB (default %(default)s)")
+                       help="memory of the notebook's processes in MiB, all together with the "
+                            "files they write where cgroups are available (root), else per "
+                            "process (default %(default)s)")
     group.add_argument("--cpu-seconds", type=int, default=defaults.cpu_seconds,
-                       help="CPU time of the notebook's process (default %(default)s)")
+                       help="CPU time of the notebook's processes, all together where cgroups "
+                            "are available, else per process (default %(default)s)")
     group.add_argument("--max-processes", type=int, default=defaults.processes,
-                       help="processes the notebook may run (default %(default)s; enforced "
-                            "for a non-root user, as which the sandbox runs)")
+                       help="processes the notebook may run (default %(default)s)")
     group.add_argument("--max-file-mb", type=int, default=defaults.file_size // sandbox.MiB,
                        help="largest file the notebook may write, MiB (default %(default)s)")
+    group.add_argument("--disk-mb", type=int, default=defaults.disk // sandbox.MiB,
+                       help="size of the notebook's home, a tmpfs, in MiB; its /tmp gets a "
+                            "quarter (default %(default)s)")
     group.add_argument("--isolation", choices=["auto", "bwrap", "none"], default="auto",
                        help="bwrap: require bubblewrap; none: process limits only; auto "
                             "(default): bubblewrap if it works here")
@@ -46,7 +51,8 @@ def add_limits(parser):
 def limits_from(args):
     return sandbox.Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
                           memory=args.memory_mb * sandbox.MiB, cpu_seconds=args.cpu_seconds,
-                          processes=args.max_processes, file_size=args.max_file_mb * sandbox.MiB)
+                          processes=args.max_processes, file_size=args.max_file_mb * sandbox.MiB,
+                          disk=args.disk_mb * sandbox.MiB)
 
 
 def warn_isolation(args):
@@ -56,7 +62,7 @@ def warn_isolation(args):
         print("grader: --isolation bwrap was asked for, but bubblewrap cannot run here. Install "
               "it (apt-get install bubblewrap) or choose --isolation none.", file=sys.stderr)
         return False
-    print(sandbox.isolation_warning(), file=sys.stderr)
+    print(sandbox.isolation_warning(chosen=args.isolation == "none"), file=sys.stderr)
     return True
 
 
@@ -179,7 +185,8 @@ def cmd_export(args):
         writer.writerow(["student_id", "assignment", "score", "max_score", *grade_ids])
         for r in sorted(results, key=lambda r: (r["assignment"], r["student_id"])):
             points = {t["grade_id"]: t["points"] for nb in r["notebooks"] for t in nb["tests"]}
-            writer.writerow([r["student_id"], r["assignment"], r["score"], r["max_score"],
+            writer.writerow([report.csv_text(r["student_id"]), report.csv_text(r["assignment"]),
+                             r["score"], r["max_score"],
                              *(points.get(g, "") for g in grade_ids)])
     print(f"wrote {target}")
     return 0

@@ -42,6 +42,13 @@ def load_results(out):
     return results
 
 
+def csv_text(value):
+    """A text cell that a spreadsheet shows as text: one starting with =, +, -, @, a tab or a
+    carriage return would be read as a formula (a student id such as =HYPERLINK(...))."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def write_grades_csv(out, results):
     rows = sorted(results, key=lambda r: (r["assignment"], r["student_id"]))
     path = Path(out) / "grades.csv"
@@ -54,10 +61,11 @@ def write_grades_csv(out, results):
                                   for nb in r.get("notebooks", []) for t in nb["tests"])
             notes = [*r.get("notes", []), *(n for nb in r.get("notebooks", [])
                                             for n in nb.get("notes", []))]
-            writer.writerow({"student_id": r["student_id"], "assignment": r["assignment"],
+            writer.writerow({"student_id": csv_text(r["student_id"]),
+                             "assignment": csv_text(r["assignment"]),
                              "score": f"{r['score']:g}", "max_score": f"{r['max_score']:g}",
-                             "status": r["status"], "notes": " | ".join(notes),
-                             "exercises": exercises})
+                             "status": r["status"], "notes": csv_text(" | ".join(notes)),
+                             "exercises": csv_text(exercises)})
     os.replace(tmp, path)
     return path
 

@@ -1,9 +1,18 @@
 """Grading one notebook of one submission: a pure function of the submission and the spec.
 
 The submission's answer cells and added cells run in the sandbox, in the trusted order of the
-source notebook; read-only cells run from the trusted source. At each test cell the grader runs
-that test in its own process, against proxies for the exercise functions: the test's expected
-values and comparisons never enter the sandbox, and only plain values come out of it.
+source notebook; read-only cells run from the trusted source. The grader runs each test in its own
+process, against proxies for the exercise functions: the test's expected values and comparisons
+never enter the sandbox, and only plain values come out of it.
+
+Three phases keep the hidden tests' inputs out of everything the student sees:
+1. every cell runs in the worker, and at each grade cell the worker is forked: the snapshot holds
+   the notebook's state at that cell. All the student will see of their cells is recorded now,
+   before any test has sent anything into the sandbox;
+2. each grade cell's visible checks run against its snapshot (inputs the student can read);
+3. then its hidden tests. What the student sees of a hidden test's failure is built from the
+   test's own text only (see CheckFailed.public); values, errors and exit codes that the
+   submission produced on hidden inputs go to the instructor's detail.
 """
 import contextlib
 import io
@@ -16,6 +25,7 @@ import numpy as np
 
 import bpkit.checks
 from grader import sandbox, wire
+from grader.channel import RemoteError, SandboxDied
 from grader.spec import cell_source, nbgrader_meta
 
 TEST_PREAMBLE = {"np": np, "numpy": np, "math": math,
@@ -59,23 +69,26 @@ class NotebookResult:
 class RemoteFunction:
     """Stands for a name in the submission's namespace, inside the grader's test code."""
 
-    def __init__(self, session, name):
-        self._session, self.__name__ = session, name
+    def __init__(self, channel, name):
+        self._channel, self.__name__ = channel, name
 
     def __repr__(self):
         return f"<submission's {self.__name__}>"
 
     def __call__(self, *args, **kwargs):
-        return self._session.call({"name": self.__name__}, args, kwargs)
+        return self._channel.call({"name": self.__name__}, args, kwargs,
+                                  f"calling {self.__name__}")
 
     def __bpkit_invoke__(self, args, kwargs):
-        reply = self._session.evaluate(
+        # only the value: warnings and what happened to the arguments are facts that only the
+        # submission's process could report, and it is the student's (checks skip them: None)
+        reply = self._channel.evaluate(
             {"op": "call", "target": {"name": self.__name__},
              "args": [wire.encode(a) for a in args],
              "kwargs": {k: wire.encode(v) for k, v in kwargs.items()}},
-            f"calling {self.__name__}", return_args=True)
-        return bpkit.checks.Invocation(value=reply.value, warnings=reply.warnings,
-                                       error=reply.error, args_after=tuple(reply.args_after))
+            f"calling {self.__name__}")
+        return bpkit.checks.Invocation(value=reply.value, error=reply.error, warnings=None,
+                                       args_after=None)
 
 
 def plan_cells(spec, nb):
@@ -122,27 +135,92 @@ def plan_cells(spec, nb):
     return steps, notes
 
 
-def run_test(test, session, names):
-    """Run one test in this process; the exercise names resolve to the sandbox."""
-    namespace = dict(TEST_PREAMBLE)
-    namespace.update({n: RemoteFunction(session, n) for n in names})
-    namespace["__builtins__"] = __builtins__
+HIDDEN_FAILURE = ("It fails on a hidden test (inputs you cannot see; what the code did with them "
+                  "is not shown). The visible checks pass, so look for what they do not cover: "
+                  "other shapes, N = 1, large or negative values.")
+
+
+def run_part(source, namespace, label, hidden):
+    """Run one part of a test in this process: (passed, message for the student, detail)."""
     out = io.StringIO()
     try:
         with contextlib.redirect_stdout(out):
-            exec(compile(test.source, f"<test {test.grade_id}>", "exec"), namespace)
+            exec(compile(source, f"<test {label}>", "exec"), namespace)
     except bpkit.checks.CheckFailed as exc:
+        if hidden:
+            return False, exc.public or HIDDEN_FAILURE, f"{exc.message}\n{exc.detail}".strip()
         return False, exc.message, exc.detail
-    except sandbox.SandboxDied as exc:
-        return False, str(exc), ""
-    except (sandbox.RemoteError, TypeError, ValueError, AssertionError) as exc:
+    except SandboxDied as exc:
+        return False, HIDDEN_FAILURE if hidden else str(exc), str(exc)
+    except (RemoteError, TypeError, ValueError, AssertionError) as exc:
         # the submission's value broke an operation of the test (wrong type, raised, ...)
-        return False, f"The test could not use what the code returned: {exc}"[:2000], \
-            traceback.format_exc(limit=3)
+        message = f"The test could not use what the code returned: {exc}"[:2000]
+        return False, HIDDEN_FAILURE if hidden else message, \
+            f"{message}\n{traceback.format_exc(limit=3)}"
     except Exception:
         return False, "The grader could not run this test (reported to the instructor).", \
             traceback.format_exc()
     return True, "", out.getvalue()[-4000:]
+
+
+def run_cells(box, steps, result):
+    """Phase 1: every cell in the worker, a snapshot at every test. Returns {grade_id: Channel
+    or the reason there is none}."""
+    snapshots, replay = {}, []
+
+    def ensure_running():
+        if box.alive:
+            return
+        box.start()
+        for kind, item in replay:  # the state before this point, snapshots included
+            if kind == "code":
+                box.execute(item, "re-running the cells before this point")
+            else:
+                snapshots[item] = box.snapshot("re-running the cells before this point")
+
+    for step in steps:
+        try:
+            ensure_running()
+            if step[0] == "code":
+                _, source, label = step
+                reply = box.execute(source, f"running {label}")
+                replay.append(("code", source))
+                if not reply.ok:
+                    result.cell_errors.append({"cell": label, "error": reply.error})
+            else:
+                snapshots[step[1]] = box.snapshot(f"copying the notebook's state at {step[1]}")
+                replay.append(("snapshot", step[1]))
+        except SandboxDied as exc:
+            if step[0] == "code":
+                result.cell_errors.append({"cell": step[2], "error": str(exc)})
+            else:
+                snapshots[step[1]] = str(exc)
+    return snapshots
+
+
+def run_tests(spec, steps, snapshots, names):
+    """Phases 2 and 3: the visible checks of every test, then the hidden tests."""
+    outcomes, namespaces = {}, {}
+    order = [step[1] for step in steps if step[0] == "test"]
+    for grade_id in order:
+        test, channel = spec.tests[grade_id], snapshots.get(grade_id)
+        if not isinstance(channel, sandbox.Channel):
+            outcomes[grade_id] = (False, channel or "The test did not run.", "")
+            continue
+        namespace = dict(TEST_PREAMBLE, __builtins__=__builtins__)
+        namespace.update({n: RemoteFunction(channel, n) for n in names})
+        namespaces[grade_id] = namespace
+        outcomes[grade_id] = run_part(test.checks, namespace, grade_id, hidden=False)
+    for grade_id in order:
+        test = spec.tests[grade_id]
+        if grade_id in namespaces and outcomes[grade_id][0] and test.hidden.strip():
+            passed, message, detail = run_part(test.hidden, namespaces[grade_id], grade_id,
+                                               hidden=True)
+            outcomes[grade_id] = (passed, message, (outcomes[grade_id][2] + detail)[-4000:])
+        channel = snapshots.get(grade_id)
+        if isinstance(channel, sandbox.Channel):
+            channel.close()  # the snapshot reads the end of its channel and exits
+    return outcomes
 
 
 def grade_notebook(spec, nb, files=None, limits=None, isolation="auto"):
@@ -154,49 +232,23 @@ def grade_notebook(spec, nb, files=None, limits=None, isolation="auto"):
     result = NotebookResult(spec.assignment, spec.name)
     started = time.monotonic()
     steps, result.notes = plan_cells(spec, nb)
-    session = sandbox.Session(files, limits, isolation)
-    replay, failed_reason = [], ""
-
-    def ensure_running():
-        if session.alive:
-            return
-        session.start()
-        for source in replay:
-            session.execute(source, "re-running the cells before this point")
-
+    box = sandbox.Sandbox(files, limits, isolation)
+    box.deadline = started + limits.notebook_timeout
     try:
-        for step in steps:
-            if time.monotonic() - started > limits.notebook_timeout:
-                failed_reason = (f"The notebook's time cap of {limits.notebook_timeout:g} s was "
-                                 "reached; the remaining steps were not run.")
-            if step[0] == "code":
-                _, source, label = step
-                if failed_reason:
-                    continue
-                try:
-                    ensure_running()
-                    reply = session.execute(source, f"running {label}")
-                except sandbox.SandboxDied as exc:
-                    result.cell_errors.append({"cell": label, "error": str(exc)})
-                    continue
-                replay.append(source)
-                if not reply.ok:
-                    result.cell_errors.append({"cell": label, "error": reply.error})
-                continue
+        snapshots = run_cells(box, steps, result)
+        outcomes = run_tests(spec, steps, snapshots, spec.exercise_names)
+    finally:
+        box.close()
+    if time.monotonic() >= box.deadline:
+        result.notes.append(f"The notebook's time cap of {limits.notebook_timeout:g} s was "
+                            "reached; what had not run by then scored nothing.")
+    for step in steps:
+        if step[0] == "test":
             test = spec.tests[step[1]]
-            if failed_reason:
-                passed, message, detail = False, failed_reason, ""
-            else:
-                try:
-                    ensure_running()
-                    passed, message, detail = run_test(test, session, spec.exercise_names)
-                except sandbox.SandboxDied as exc:
-                    passed, message, detail = False, str(exc), ""
+            passed, message, detail = outcomes[step[1]]
             result.tests.append(TestResult(
                 grade_id=test.grade_id, description=test.description,
                 points=test.points if passed else 0.0, max_points=test.points, passed=passed,
                 message=message, detail=detail))
-    finally:
-        session.close()
     result.seconds = round(time.monotonic() - started, 3)
     return result

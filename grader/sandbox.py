@@ -12,20 +12,21 @@ folder that is never mounted into the sandbox, and the sandbox's home is a tmpfs
 with the worker.
 """
 import functools
+import itertools
 import json
 import os
-import select
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from grader import wire
-from grader.worker import MAX_FRAME, _HEADER
+from grader.channel import Channel, RemoteError, SandboxDied  # noqa: F401 (re-exported)
+from grader.confine import Cgroup
 
 WORKER = Path(__file__).with_name("worker.py")
 SANDBOX_WORKER = "/opt/bpgrader/worker.py"
@@ -53,24 +54,8 @@ class Limits:
                 "fsize": self.file_size, "nofile": self.open_files, "core": 0}
 
 
-class SandboxDied(Exception):
-    """The worker process ended or stopped answering; the message says how, for the student."""
-
-
 class SandboxUnavailable(Exception):
     """The worker could not even start: a fault of the grader or the machine, not the student."""
-
-
-@dataclass
-class Reply:
-    ok: bool
-    value: object = None
-    error: str = ""
-    warnings: list = field(default_factory=list)
-    args_after: list = field(default_factory=list)
-    stdout: str = ""
-    stderr: str = ""
-    timeout: bool = False
 
 
 @functools.lru_cache(maxsize=None)
@@ -83,15 +68,56 @@ def bwrap_available():
     return path if probe.returncode == 0 else None
 
 
-def isolation_warning():
-    return ("WARNING: bubblewrap (bwrap) is not available, so submissions run as ordinary "
-            "processes with resource limits only. Their code can read every file you can read "
-            "(solutions, hidden tests, other submissions), write where you can write and use "
-            "the network. Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap) "
-            "before grading submissions you do not trust.")
+def isolation_warning(chosen=False):
+    """What running without bubblewrap leaves open; chosen: --isolation none was asked for."""
+    why = ("--isolation none was chosen" if chosen
+           else "bubblewrap (bwrap) is not available")
+    return (f"WARNING: {why}, so submissions run as ordinary processes with resource limits "
+            "only. Their code can read every file you can read (solutions, hidden tests, other "
+            "submissions), write where you can write and use the network. Install bubblewrap "
+            "(Debian/Ubuntu: apt-get install bubblewrap) before grading submissions you do not "
+            "trust.")
 
 
-NOBODY = 65534
+# As root, each sandbox runs as a uid of its own (no account has it), so that the process-count
+# limit counts one submission's processes only: 10**9 + (grading process id, a counter)
+_counter = itertools.count()
+
+
+def sandbox_uid():
+    return 1_000_000_000 + ((os.getpid() & 0x3FFFFF) << 8) + (next(_counter) & 0xFF)
+
+
+def process_tree(root):
+    """{host pid: pid inside the sandbox's pid namespace} of `root` and all its descendants."""
+    parents = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat", "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                continue
+            parents.setdefault(int(data[data.rindex(b")") + 2:].split()[1]), []).append(int(name))
+    tree, todo = {}, [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            with open(f"/proc/{pid}/status") as handle:
+                nspid = next(line for line in handle if line.startswith("NSpid:"))
+            tree[pid] = int(nspid.split()[-1])
+        except (OSError, StopIteration, ValueError):
+            continue
+        todo += parents.get(pid, [])
+    return tree
+
+
+def kill(pids):
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
 
 
 @functools.lru_cache(maxsize=None)
@@ -163,11 +189,13 @@ def _bwrap_command(bwrap, stage, limits, python):
     return cmd + [python, "-I", SANDBOX_WORKER]
 
 
-class Session:
-    """One worker process, restartable, for one notebook of one submission.
+class Sandbox:
+    """The processes of one notebook of one submission: the worker that runs the student's cells
+    (`main`, restartable), and the snapshots forked from it that serve the tests.
 
     files: {name: bytes}, the submission's data files, which every (re)start begins with.
-    Call close() when done: it stops the worker and removes the session's private folder.
+    deadline: an absolute time.monotonic() after which no request is sent (the notebook's cap).
+    Call close() when done: it kills every process and removes the sandbox's private folder.
     """
 
     def __init__(self, files=None, limits=None, isolation="auto"):
@@ -176,14 +204,39 @@ class Session:
         self.bwrap = bwrap_available() if isolation in ("auto", "bwrap") else None
         if isolation == "bwrap" and not self.bwrap:
             raise RuntimeError("bubblewrap was asked for but cannot run here")
-        self.proc = None
+        self.deadline = float("inf")
+        self.exhausted = ""  # why nothing more may run (all its CPU time used)
+        self.cgroup = None   # every process of the sandbox, where the machine allows cgroups
+        self.proc = self.main = None
+        self.snapshots = []
+        self.known = set()   # sandbox pids of the worker and its snapshots (as they say)
         self.generation = 0
-        self.seq = 0
         self.private = None  # the grader's own folder: stage/, worker.log and (unsandboxed) homes
 
     @property
     def alive(self):
-        return self.proc is not None and self.proc.poll() is None
+        return self.main is not None and self.main.alive and self.proc.poll() is None
+
+    def clock(self, doing):
+        """(seconds the next request may take, the absolute time it must be answered by)."""
+        if self.exhausted:
+            raise SandboxDied(f"{self.exhausted}; nothing more ran, from {doing} on.")
+        now = time.monotonic()
+        seconds = min(self.limits.cell_timeout, self.deadline - now)
+        if seconds <= 0:
+            raise SandboxDied(f"The notebook's time cap was reached before {doing}.")
+        return seconds, now + seconds
+
+    def watch(self):
+        """Called while waiting: ends the sandbox once all its processes together have used
+        their CPU time (a cgroup counts them all, the dead ones too)."""
+        if self.cgroup is not None and not self.exhausted:
+            used = self.cgroup.cpu_seconds()
+            if used > self.limits.cpu_seconds:
+                self.exhausted = (f"The notebook's processes used {used:.0f} s of CPU time in all, "
+                                  f"over the limit of {self.limits.cpu_seconds:g} s")
+                self.stop()
+        return self.exhausted
 
     def _prepare(self):
         """A fresh home for this start: in bubblewrap a new tmpfs that the worker fills from the
@@ -197,68 +250,94 @@ class Session:
         shutil.copytree(self.private / "stage", home)
         return str(home), ""
 
-    def close(self):
-        self.stop()
-        if self.private is not None:
-            shutil.rmtree(self.private, ignore_errors=True)  # rmtree never follows links
-            self.private = None
-
     def start(self):
         self.stop()
         home, stage = self._prepare()
-        request_r, request_w = os.pipe()
-        reply_r, reply_w = os.pipe()
-        python = sys.executable
+        ours, theirs = socket.socketpair()
         rlimits = self.limits.rlimits()
         if self.bwrap and os.geteuid() == 0:
-            rlimits["run_as"] = NOBODY
-        argv = [str(request_r), str(reply_w), json.dumps(rlimits), stage]
+            rlimits["run_as"] = sandbox_uid()
+        argv = [str(theirs.fileno()), json.dumps(rlimits), stage]
+        python = sys.executable
         if self.bwrap:
             cmd = _bwrap_command(self.bwrap, self.private / "stage", self.limits, python) + argv
         else:
             cmd = [python, "-I", str(WORKER)] + argv
+        if self.cgroup is None and self.generation == 0:
+            # the whole submission's memory (its tmpfs too), processes and one CPU at most
+            self.cgroup = Cgroup.create(self.limits.memory, self.limits.processes)
+        if self.cgroup is not None:
+            cmd = self.cgroup.wrap(cmd)
         env = {"PATH": "/usr/bin:/bin", "HOME": home, "LANG": "C.UTF-8",
                "MPLBACKEND": "Agg", "BPKIT_HEADLESS": "1", "MPLCONFIGDIR": f"{home}/.matplotlib",
                "IPYTHONDIR": f"{home}/.ipython", "PYTHONHASHSEED": "0",
                "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
         # the log is the grader's file in the grader's folder, which the sandbox never sees
-        log = open(self.private / "worker.log", "ab")
-        try:
-            self.proc = subprocess.Popen(cmd, cwd=home if not self.bwrap else self.private,
-                                         env=env, stdin=subprocess.DEVNULL,
-                                         stdout=log, stderr=log, pass_fds=(request_r, reply_w),
-                                         start_new_session=True)
-        finally:
-            log.close()
-            os.close(request_r)
-            os.close(reply_w)
-        self.request_fd, self.reply_fd = request_w, reply_r
+        with open(self.private / "worker.log", "ab") as log:
+            try:
+                self.proc = subprocess.Popen(
+                    cmd, cwd=self.private if self.bwrap else home, env=env,
+                    stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                    pass_fds=(theirs.fileno(),), start_new_session=True)
+            finally:
+                theirs.close()
         self.generation += 1
+        self.main = Channel(ours, self.clock, self._main_lost, self._death_reason, self.watch)
         try:
-            self._read(self.limits.startup_timeout, "starting the notebook's Python process")
+            ready = self.main.receive(time.monotonic() + self.limits.startup_timeout,
+                                      "starting the notebook's Python process")
         except SandboxDied as exc:
             # no student code has run yet: this is the grader's or the machine's fault
             log = (self.private / "worker.log").read_text(errors="replace")[-2000:]
             raise SandboxUnavailable(f"{exc}\n{log}") from None
+        self.known = {ready.get("pid")} if isinstance(ready, dict) else set()
 
-    def stop(self):
-        if self.proc is None:
-            return
+    def execute(self, code, doing="running a cell"):
+        """Run a cell in the worker; then end any process the cell left behind."""
         try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        self.proc.wait()
-        for fd in (self.request_fd, self.reply_fd):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        self.proc = None
+            return self.main.execute(code, doing)
+        finally:
+            if self.alive:
+                self.end_strays()
+
+    def snapshot(self, doing):
+        """A Channel to a copy of the worker as it is now (forked), which will serve a test."""
+        ours, theirs = socket.socketpair()
+        try:
+            raw = self.main.send({"op": "snapshot"}, doing, fds=[theirs.fileno()])
+        finally:
+            theirs.close()
+        if not raw.get("ok"):
+            ours.close()
+            raise SandboxDied(f"The notebook's state could not be copied while {doing}.")
+        channel = Channel(ours, self.clock, self._snapshot_lost, watch=self.watch)
+        channel.pid = raw.get("pid")
+        self.known.add(channel.pid)
+        self.snapshots.append(channel)
+        return channel
+
+    def end_strays(self):
+        """Kill every process in the sandbox but bwrap, the worker and the snapshots: what a cell
+        started ends with it."""
+        keep = set(self.known) | ({1} if self.bwrap else set())
+        tree = process_tree(self.proc.pid)
+        kill(host for host, inside in tree.items() if host != self.proc.pid and inside not in keep)
+
+    def _snapshot_lost(self, channel):
+        if self.proc is not None and self.proc.poll() is None:
+            kill(host for host, inside in process_tree(self.proc.pid).items()
+                 if inside == channel.pid and host != self.proc.pid)
+        self.known.discard(channel.pid)
+
+    def _main_lost(self, channel):
+        self.stop()
 
     def _death_reason(self, doing):
-        self.proc.wait()
-        code = self.proc.returncode
+        try:
+            code = self.proc.wait(timeout=GRACE_EXIT)
+        except subprocess.TimeoutExpired:
+            return (f"The notebook's Python process stopped answering while {doing} (it closed "
+                    "the grader's channel).")
         signum = -code if code < 0 else (code - 128 if code > 128 else 0)
         names = {signal.SIGKILL: "was killed (over the memory or CPU-time limit?)",
                  signal.SIGSEGV: "crashed with a segmentation fault",
@@ -269,102 +348,32 @@ class Session:
             how = f"exited with status {code} (os._exit or a hard exit in the code?)"
         return f"The notebook's Python process {how} while {doing}."
 
-    def _read(self, timeout, doing):
-        deadline = time.monotonic() + timeout
-        data = b""
-        need = _HEADER.size
-        size = None
-        while len(data) < need:
-            remaining = deadline - time.monotonic()
-            ready = select.select([self.reply_fd], [], [], max(remaining, 0))[0]
-            if not ready:
-                self.stop()
-                raise SandboxDied(f"Timed out while {doing}: no answer within the time limit "
-                                  "(an endless loop, or far too slow?).")
-            chunk = os.read(self.reply_fd, min(need - len(data), 1 << 20))
-            if not chunk:
-                reason = self._death_reason(doing)
-                self.stop()
-                raise SandboxDied(reason)
-            data += chunk
-            if size is None and len(data) >= _HEADER.size:
-                (size,) = _HEADER.unpack(data[:_HEADER.size])
-                if size > MAX_FRAME:
-                    self.stop()
-                    raise SandboxDied(f"The notebook sent an oversized reply while {doing}.")
-                need = _HEADER.size + size
+    def stop(self):
+        """Kill every process of the sandbox (the worker, its snapshots, anything they started)."""
+        for channel in [self.main, *self.snapshots]:
+            if channel is not None:
+                channel.close()
+        self.snapshots, self.known = [], set()
+        if self.proc is None:
+            return
+        kill(process_tree(self.proc.pid))
         try:
-            return json.loads(data[_HEADER.size:])
-        except ValueError:
-            self.stop()
-            raise SandboxDied(f"The notebook sent a malformed reply while {doing}.") from None
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        if self.cgroup is not None:
+            self.cgroup.kill()
+        self.proc.wait()
 
-    def send(self, message, doing):
-        """Send one request and return the raw reply; SandboxDied if the worker is lost."""
-        if not self.alive:
-            raise SandboxDied(f"The notebook's Python process was not running while {doing}.")
-        timeout = self.limits.cell_timeout
-        self.seq += 1
-        message = dict(message, timeout=timeout, seq=self.seq)
-        try:
-            from grader.worker import write_frame
-            write_frame(self.request_fd, message)
-        except OSError:
-            reason = self._death_reason(doing)
-            self.stop()
-            raise SandboxDied(reason) from None
-        # the worker interrupts itself at `timeout`; the grace period covers code that ignores it
-        deadline = time.monotonic() + timeout + 5
-        while True:
-            raw = self._read(max(deadline - time.monotonic(), 0), doing)
-            if not isinstance(raw, dict):
-                self.stop()
-                raise SandboxDied(f"The notebook sent a malformed reply while {doing}.")
-            if raw.get("seq") == self.seq:
-                return raw
-            # a stale reply (e.g. from a process the student's code forked): not ours
-
-    def execute(self, code, doing="running a cell"):
-        raw = self.send({"op": "exec", "code": code}, doing)
-        return Reply(ok=bool(raw.get("ok")), error=str(raw.get("error", ""))[:4000],
-                     stdout=str(raw.get("stdout", ""))[:40000],
-                     stderr=str(raw.get("stderr", ""))[:40000], timeout=bool(raw.get("timeout")))
-
-    def evaluate(self, message, doing, return_args=False):
-        """A call/getattr/operator request; the value decoded as plain data."""
-        raw = self.send(dict(message, return_args=return_args), doing)
-        reply = Reply(ok=bool(raw.get("ok")), error=str(raw.get("error", ""))[:4000],
-                      timeout=bool(raw.get("timeout")))
-        try:
-            if reply.ok:
-                reply.value = wire.decode(raw.get("value"), self)
-                reply.args_after = wire.decode(raw.get("args_after", []), self)
-            warnings = raw.get("warnings", [])
-            reply.warnings = [str(w)[:500] for w in warnings][:20] if isinstance(warnings,
-                                                                                 list) else []
-        except wire.BadReply as exc:
-            reply.ok, reply.error = False, f"returned a value the grader cannot read: {exc}"
-        return reply
-
-    def encode(self, value):
-        return wire.encode(value)
-
-    def request(self, message):
-        """Used by RemoteObject: evaluate and return the value, raising on error."""
-        reply = self.evaluate(message, "evaluating an object the code returned")
-        if not reply.ok:
-            raise RemoteError(reply.error)
-        return reply.value
-
-    def call(self, target, args, kwargs):
-        reply = self.evaluate({"op": "call", "target": target,
-                               "args": [wire.encode(a) for a in args],
-                               "kwargs": {k: wire.encode(v) for k, v in kwargs.items()}},
-                              "calling a function")
-        if not reply.ok:
-            raise RemoteError(reply.error)
-        return reply.value
+    def close(self):
+        self.stop()
+        if self.cgroup is not None:
+            self.peak_memory = self.cgroup.peak_memory()
+            self.cgroup.remove()
+            self.cgroup = None
+        if self.private is not None:
+            shutil.rmtree(self.private, ignore_errors=True)  # rmtree never follows links
+            self.private = None
 
 
-class RemoteError(Exception):
-    """The submission's code raised an exception in the sandbox; the message is its own."""
+GRACE_EXIT = 2.0  # seconds to wait for the exit status of a worker that closed its channel

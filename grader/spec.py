@@ -24,6 +24,16 @@ class Test:
     source: str            # visible and hidden tests, markers removed: run by the grader only
     visible_source: str    # what the student's copy shows
     description: str
+    checks: str = ""       # the part before the hidden tests: inputs the student can see
+    hidden: str = ""       # from the first hidden-test marker on, markers removed
+
+
+def split_hidden(source):
+    """(the visible checks, the hidden tests) of a grade cell's source."""
+    match = re.search(r"^\s*### BEGIN HIDDEN TESTS", source, re.MULTILINE)
+    if not match:
+        return source, ""
+    return source[:match.start()], HIDDEN_MARKERS.sub("", source[match.start():])
 
 
 @dataclass
@@ -99,10 +109,11 @@ def load_notebook_spec(path, assignment=None):
         source = cell_source(cell)
         if meta.get("grade") and not meta.get("solution"):
             kind = "test"
+            checks, hidden = split_hidden(source)
             spec.tests[grade_id] = Test(
                 grade_id=grade_id, points=float(meta.get("points", 0)),
                 source=HIDDEN_MARKERS.sub("", source), visible_source=student_version(source),
-                description=docstring(source) or grade_id)
+                description=docstring(source) or grade_id, checks=checks, hidden=hidden)
         elif meta.get("solution"):
             kind = "solution"
             spec.exercise_names += [n for n in defined_names(source)

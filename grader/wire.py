@@ -25,6 +25,10 @@ class RemoteObject:
         self._session, self._key = session, key
         self.type_name, self.text = type_name, text
 
+    @property
+    def __bpkit_type__(self):
+        return self.type_name
+
     def __repr__(self):
         return f"<{self.type_name} object in the sandbox: {self.text}>"
 

@@ -5,9 +5,15 @@ functions the cells defined. Everything it sends back is plain data: JSON, with 
 .npy bytes. The grader treats all of it as untrusted (this process runs the student's code, so the
 student controls it); it never sends anything that could run code in the grader.
 
-Run as: python -I worker.py REQUEST_FD REPLY_FD LIMITS_JSON STAGE (STAGE: a read-only folder to
-copy into the working folder before any student code runs, or ""). Only the standard library, numpy and
-IPython are imported here: this file is also imported by the grader for the framing functions.
+The grader talks to it over one Unix socket. A "snapshot" request forks the worker: the child
+serves the grader on a socket the grader passes along with the request, so that the tests of one
+grade cell run in a copy of the notebook's state at that cell, while the worker goes on with the
+next cells. What the worker reports about itself (warnings, what a call did to its arguments) is
+never sent: only the values the student's functions return.
+
+Run as: python -I worker.py SOCKET_FD LIMITS_JSON STAGE (STAGE: a read-only folder to copy into the
+working folder before any student code runs, or ""). Only the standard library, numpy and IPython
+are imported here: this file is also imported by the grader for the framing functions.
 """
 import base64
 import io
@@ -19,12 +25,12 @@ import sys
 MAX_FRAME = 64 * 1024 * 1024
 MAX_TEXT = 20_000
 MAX_ITEMS = 100_000
-_HEADER = struct.Struct(">I")
+HEADER = struct.Struct(">I")
 
 
 def write_frame(fd, message):
     data = json.dumps(message, allow_nan=False).encode()
-    payload = _HEADER.pack(len(data)) + data
+    payload = HEADER.pack(len(data)) + data
     view = memoryview(payload)
     while view:
         view = view[os.write(fd, view):]
@@ -42,7 +48,7 @@ def read_exact(fd, size):
 
 
 def read_frame(fd, limit=MAX_FRAME):
-    (size,) = _HEADER.unpack(read_exact(fd, _HEADER.size))
+    (size,) = HEADER.unpack(read_exact(fd, HEADER.size))
     if size > limit:
         raise ValueError(f"a message of {size} bytes is over the limit of {limit}")
     return json.loads(read_exact(fd, size))
@@ -96,9 +102,9 @@ class Worker:
         if type(value) is float:
             return value if value == value and abs(value) != float("inf") else {"$float": repr(value)}
         if isinstance(value, np.ndarray) and value.dtype.kind in "biufc" and value.size <= 10**7:
-            return {"$nd": self.npy(value.view(np.ndarray)), "$cls": type(value).__name__}
+            return {"$nd": self.npy(value.view(np.ndarray))}
         if isinstance(value, np.generic) and value.dtype.kind in "biufc":
-            return {"$nd": self.npy(np.asarray(value)), "$cls": type(value).__name__, "$scalar": 1}
+            return {"$nd": self.npy(np.asarray(value)), "$scalar": 1}
         if type(value) in (list, tuple) and len(value) <= MAX_ITEMS:
             tag = "$list" if type(value) is list else "$tuple"
             return {tag: [self.encode(v, depth + 1) for v in value]}
@@ -175,35 +181,22 @@ class Worker:
 
     def evaluate(self, request):
         import operator
-        import warnings
-        np = self.np
         op = request["op"]
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            saved = np.seterr(all="warn", under="ignore")
-            try:
-                if op == "call":
-                    fn = self.target(request["target"])
-                    args = [self.decode(a) for a in request.get("args", [])]
-                    kwargs = {k: self.decode(v) for k, v in request.get("kwargs", {}).items()}
-                    value = fn(*args, **kwargs)
-                elif op == "getattr":
-                    args = []
-                    value = getattr(self.target(request["target"]), request["attr"])
-                elif op == "operator" and request["fn"] in self.OPERATORS:
-                    args = [self.decode(a) for a in request["args"]]
-                    value = getattr(operator, request["fn"])(*args)
-                else:
-                    return {"ok": False, "error": f"unknown request {op!r}"}
-                reply = {"ok": True, "value": self.encode(value)}
-            except Exception as exc:
-                return {"ok": False, "error": describe(exc)}
-            finally:
-                np.seterr(**saved)
-        reply["warnings"] = [f"{w.category.__name__}: {w.message}"[:500] for w in caught[:20]]
-        if request.get("return_args"):
-            reply["args_after"] = [self.encode(a) for a in args]
-        return reply
+        try:
+            if op == "call":
+                fn = self.target(request["target"])
+                args = [self.decode(a) for a in request.get("args", [])]
+                kwargs = {k: self.decode(v) for k, v in request.get("kwargs", {}).items()}
+                value = fn(*args, **kwargs)
+            elif op == "getattr":
+                value = getattr(self.target(request["target"]), request["attr"])
+            elif op == "operator" and request["fn"] in self.OPERATORS:
+                value = getattr(operator, request["fn"])(*[self.decode(a) for a in request["args"]])
+            else:
+                return {"ok": False, "error": f"unknown request {op!r}"}
+            return {"ok": True, "value": self.encode(value)}
+        except Exception as exc:
+            return {"ok": False, "error": describe(exc)}
 
 
 def describe(error):
@@ -244,7 +237,7 @@ def apply_limits(limits):
                 pass  # a limit the platform lacks; the grader's timeouts still apply
 
 
-def serve(request_fd, reply_fd):
+def serve(fd):
     import signal
     from IPython.core.interactiveshell import InteractiveShell
     from traitlets.config import Config
@@ -263,12 +256,24 @@ def serve(request_fd, reply_fd):
         if os.getpid() != main_pid:
             os._exit(0)  # a process the student's code forked: only the worker answers
         try:
-            request = read_frame(request_fd)
+            request = read_frame(fd)
         except EOFError:
             return
+        reap()
+        if request.get("op") == "snapshot":
+            try:
+                child_fd, reply = snapshot(fd)
+            except OSError as exc:  # out of processes (the student's own are still ending?)
+                child_fd, reply = None, {"ok": False, "error": describe(exc)}
+            if child_fd is not None:  # this is the new copy: it serves the grader on child_fd
+                fd, main_pid = child_fd, os.getpid()
+                continue
+            reply["seq"] = request.get("seq")
+            write_frame(fd, reply)
+            continue
         out, err = CappedText(), CappedText()
         sys.stdout, sys.stderr = out, err
-        signal.setitimer(signal.ITIMER_REAL, float(request.get("timeout", 0)))
+        signal.setitimer(signal.ITIMER_REAL, max(float(request.get("timeout", 0)), 0.001))
         try:
             reply = worker.handle(request)
         except CellTimeout as exc:
@@ -280,9 +285,48 @@ def serve(request_fd, reply_fd):
             sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
         if os.getpid() != main_pid:
             os._exit(0)
-        reply["stdout"], reply["stderr"] = out.getvalue(), err.getvalue()
         reply["seq"] = request.get("seq")
-        write_frame(reply_fd, reply)
+        write_frame(fd, reply)
+
+
+def reap():
+    """Collect children that ended (the grader kills what a cell leaves running): a zombie would
+    hold one of the submission's processes until its parent waits for it."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def snapshot(fd):
+    """Fork; the child keeps the socket the grader sent with the request and drops this one.
+
+    Returns (child's socket fd, None) in the child and (None, reply) in this process.
+    """
+    import socket
+    with socket.socket(fileno=os.dup(fd)) as channel:
+        _, fds, _, _ = socket.recv_fds(channel, 1, 1)
+    if len(fds) != 1:
+        return None, {"ok": False, "error": "no socket came with the snapshot request"}
+    import time
+    for attempt in range(50):
+        try:
+            pid = os.fork()
+            break
+        except BlockingIOError:  # the process limit: killed strays may not be reaped yet
+            if attempt == 49:
+                os.close(fds[0])
+                raise
+            time.sleep(0.01)
+            reap()
+    if pid == 0:
+        os.close(fd)
+        return fds[0], None
+    os.close(fds[0])
+    return None, {"ok": True, "pid": pid}
 
 
 def unstage(stage):
@@ -296,14 +340,14 @@ def unstage(stage):
 
 
 def main(argv):
-    request_fd, reply_fd = int(argv[1]), int(argv[2])
-    limits = json.loads(argv[3])
+    fd = int(argv[1])
+    limits = json.loads(argv[2])
     if limits.get("run_as") is not None:
         drop_privileges(limits["run_as"])
     apply_limits(limits)
-    unstage(argv[4] if len(argv) > 4 else "")
-    write_frame(reply_fd, {"ok": True, "ready": True, "pid": os.getpid()})
-    serve(request_fd, reply_fd)
+    unstage(argv[3] if len(argv) > 3 else "")
+    write_frame(fd, {"ok": True, "ready": True, "pid": os.getpid()})
+    serve(fd)
 
 
 if __name__ == "__main__":

@@ -3,18 +3,26 @@ reference, the blank student copy, each wrong answer and each correct variant in
 batch, then read points and messages back and measure the catch and false-rejection rates.
 
 A catalogue's WRONG maps a name to (answers, grade ids that must fail, grade ids that must
-pass); CORRECT maps a name to answers that must get full marks.
+pass); CORRECT maps a name to answers that must get full marks. TAUGHT maps a name to (answers,
+grade id, phrase): a mistake that only the learner's own process can see (a numpy warning, an
+input changed in place). The learner's notebook names it at that check; the grader, which sees
+only returned values, gives full marks, and must not pretend otherwise.
 """
+import contextlib
+import io
 import re
 from pathlib import Path
 
+import matplotlib
 import nbformat
 
-from conftest import ROOT, SubmissionFolder
+from conftest import ROOT, SubmissionFolder, replace_answers, solution_path
 from grader import batch, sandbox
+from grader.spec import split_hidden
 
 
-def grade_catalogue(tmp_path_factory, assignment, wrong, correct, cell_timeout=10, extra=None):
+def grade_catalogue(tmp_path_factory, assignment, wrong, correct, cell_timeout=10, extra=None,
+                    taught=None):
     """Grade the catalogue of `assignment` (folder, notebook name); return ({student: result},
     results folder). extra(folder) may add more submissions."""
     folder = SubmissionFolder(tmp_path_factory.mktemp(assignment[0]) / "submitted")
@@ -27,6 +35,8 @@ def grade_catalogue(tmp_path_factory, assignment, wrong, correct, cell_timeout=1
         add(f"wrong-{name}", answers)
     for name, answers in correct.items():
         add(f"correct-{name}", answers)
+    for name, (answers, _, _) in (taught or {}).items():
+        add(f"taught-{name}", answers)
     if extra is not None:
         extra(folder)
     out = folder.root.parent / "results"
@@ -93,14 +103,46 @@ def assert_loses_points_on_its_exercise(graded, wrong, max_points, name):
             f"{name}: {grade_id} should pass: {messages(result)[grade_id]}"
 
 
-def assert_rates(graded, wrong, correct, max_points, label, report_line):
+def assert_rates(graded, wrong, correct, max_points, label, report_line, taught=None):
     """Report and check: every wrong answer caught (100%), no correct variant rejected (0%)."""
     caught = [name for name, (_, must_fail, _) in wrong.items()
               if all(points(graded[0][f"wrong-{name}"])[g] == 0 for g in must_fail)]
     rejected = [name for name in correct if points(graded[0][f"correct-{name}"]) != max_points]
+    taught = f"; {len(taught)} more named in the notebook only" if taught else ""
     report_line(f"{label} catalogue: caught {len(caught)}/{len(wrong)} wrong answers "
-                f"({len(caught) / len(wrong):.0%}); rejected {len(rejected)}/{len(correct)} "
-                f"correct variants ({len(rejected) / len(correct):.0%})")
+                f"({len(caught) / len(wrong):.0%}){taught}; rejected {len(rejected)}/"
+                f"{len(correct)} correct variants ({len(rejected) / len(correct):.0%})")
     assert len(wrong) >= 25 and len(correct) >= 10
     assert len(caught) == len(wrong), sorted(set(wrong) - set(caught))
     assert rejected == []
+
+
+def visible_check_message(assignment, answers, grade_id):
+    """What the learner's own notebook says at grade_id's check cell with these answers: the
+    read-only and answer cells run in this process, as in Jupyter, then that cell's visible
+    checks. Returns the failure's message, or "" when the checks pass."""
+    matplotlib.use("Agg")
+    nb = replace_answers(nbformat.read(solution_path(*assignment), as_version=4), answers)
+    namespace = {}
+    with contextlib.redirect_stdout(io.StringIO()):
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if cell.cell_type != "code" or not meta:
+                continue
+            if meta.get("grade_id") == grade_id:
+                try:
+                    exec(split_hidden(cell.source)[0], namespace)
+                except AssertionError as failure:  # CheckFailed
+                    return getattr(failure, "message", str(failure))
+                return ""
+            if meta.get("solution") or (meta.get("locked") and not meta.get("grade")):
+                exec(cell.source, namespace)
+    raise AssertionError(f"no grade cell {grade_id}")
+
+
+def assert_taught_not_graded(graded, taught, max_points, assignment, name):
+    """The mistake costs nothing in the grader and is named in the learner's notebook."""
+    answers, grade_id, phrase = taught[name]
+    assert_full_marks(graded, max_points, f"taught-{name}")
+    message = visible_check_message(assignment, answers, grade_id)
+    assert phrase in message, message

@@ -150,3 +150,11 @@ CORRECT.update({
         "h = sigmoid(params['W1'].T @ x.T + params['b1'][:, None])\n"
         "return (params['W2'].T @ h + params['b2'][:, None]).T")},
 })
+
+
+# Mistakes that only the learner's own process can see (a numpy warning, an input changed in
+# place): the notebook's check names them, the grader cannot (catalogue_harness, TAUGHT).
+TAUGHT = {name: (WRONG.pop(name)[0], grade_id, phrase) for name, grade_id, phrase in [
+    ('sigmoid_textbook_overflows', 'test_sigmoid_stable', 'overflow'),
+    ('relu_modifies_input', 'test_relu', 'in place'),
+]}

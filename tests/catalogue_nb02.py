@@ -201,3 +201,10 @@ CORRECT = {
         "warnings.warn('just a note', UserWarning)\n"
         "e = np.exp(z - z.max(axis=-1, keepdims=True))\nreturn e / e.sum(axis=-1, keepdims=True)"),
 }
+
+
+# Mistakes that only the learner's own process can see (a numpy warning, an input changed in
+# place): the notebook's check names them, the grader cannot (catalogue_harness, TAUGHT).
+TAUGHT = {name: (WRONG.pop(name)[0], grade_id, phrase) for name, grade_id, phrase in [
+    ('softmax_modifies_input', 'test_softmax', 'in place'),
+]}

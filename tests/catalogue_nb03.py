@@ -529,3 +529,10 @@ CORRECT = {
         "    grad[i] = (f(x_plus) - f(x_minus)) / (2 * h)\n"
         "return grad")},
 }
+
+
+# Mistakes that only the learner's own process can see (x changed by a rounding error): the
+# notebook's check names them, the grader cannot (catalogue_harness, TAUGHT).
+TAUGHT = {name: (WRONG.pop(name)[0], grade_id, phrase) for name, grade_id, phrase in [
+    ("ng_restored_by_adding_h_back", "test_numerical_gradient", "left x modified"),
+]}

@@ -222,6 +222,20 @@ WRONG = {
     "train_changes_the_callers_params": (
         train_with(EPOCH, setup=""),
         ["test_train_contract"], [*SGD_TESTS, *BATCH_TESTS, "test_train"]),
+    "train_own_update_sgd_unwritten": (  # the accuracy is reached without the learner's sgd
+        {**sgd("config = config or {}\nconfig.setdefault('learning_rate', 1e-2)\n"
+               "raise NotImplementedError()"),
+         **train_with(EPOCH.replace("params[name], configs[name] = sgd(params[name], grads[name], "
+                                    "configs[name])",
+                                    "params[name] = params[name] - lr * grads[name]"))},
+        ["test_sgd", "test_sgd_default", "test_train"], BATCH_TESTS),
+    "train_momentum_of_its_own": (  # sgd written, but train steps with a rule of its own
+        train_with(EPOCH.replace("params[name], configs[name] = sgd(params[name], grads[name], "
+                                 "configs[name])",
+                                 "velocity = configs[name].setdefault('v', 0.0 * grads[name])\n"
+                                 "        configs[name]['v'] = 0.9 * velocity - lr * grads[name]\n"
+                                 "        params[name] = params[name] + configs[name]['v']")),
+        ["test_train"], [*SGD_TESTS, *BATCH_TESTS]),
 }
 
 # Correct answers written differently from the reference: full marks.
@@ -304,3 +318,12 @@ CORRECT = {
                   "    yield x[order[start:stop]], y[order[start:stop]]\n"
                   "    start = stop")},
 }
+
+
+# Mistakes that only the learner's own process can see (a numpy warning, an input changed in
+# place): the notebook's check names them, the grader cannot (catalogue_harness, TAUGHT).
+TAUGHT = {name: (WRONG.pop(name)[0], grade_id, phrase) for name, grade_id, phrase in [
+    ('sgd_in_place', 'test_sgd', 'changed w in place'),
+    ('sgd_in_place_np_subtract_out', 'test_sgd', 'changed w in place'),
+    ('train_changes_the_callers_params', 'test_train_contract', 'changed the params dict'),
+]}

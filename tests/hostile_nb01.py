@@ -25,6 +25,7 @@ class Case:
     phrase: str = ""
     needs_bwrap: bool = False
     tags: list = field(default_factory=list)
+    notebook: tuple = ("01_forward_pass", "01_forward_pass")  # (assignment, notebook name)
 
 
 def insert_after(grade_id, source):
@@ -236,6 +237,107 @@ def _fills_its_disk(ctx):
         "raise RuntimeError(f'blocked: {blocked}')\n"))}
 
 
+# --- hidden tests' inputs must not reach anything the student sees -----------------------------
+RECORDING_RELU = (
+    "import json, os, sys\n"
+    "SEEN = []\n"
+    "def relu(z):\n"
+    "    z = np.asarray(z)\n"
+    "    SEEN.append(z.tolist())\n"
+    "    for name in ('seen.json', '/tmp/seen.json'):\n"
+    "        with open(name, 'a') as f:\n"
+    "            f.write(json.dumps(z.tolist()) + '\\n')\n"
+    "    if z.shape != (2, 3):  # not the visible check's input: a hidden test's\n"
+    "        {leak}\n"
+    "    return np.maximum(z, 0.0)\n")
+SHOW_RECORDINGS = (
+    "import json\n"
+    "found = [open(name).read() for name in ('seen.json', '/tmp/seen.json')\n"
+    "         if __import__('os').path.exists(name)]\n"
+    "raise RuntimeError('LEAK ' + json.dumps(SEEN) + ' '.join(found))\n")
+
+
+def _leak(how):
+    """relu records every input and, on a hidden test's, leaks it `how`; a last cell raises all
+    that was recorded."""
+    return lambda ctx: {"answers": {"relu": RECORDING_RELU.replace("{leak}", how)},
+                        "mutate": insert_after("test_two_layer_forward", SHOW_RECORDINGS)}
+
+
+LEAKS = {
+    "in_an_exception": "raise ValueError('LEAK ' + json.dumps(z.tolist()))",
+    "in_its_exit_status": "os._exit(int(abs(z.flat[0]) * 100) % 256)",
+    "in_a_shape": "return np.zeros((int(abs(z.flat[0]) * 1000) % 997 + 1, 1))",
+    "in_a_dtype_and_value": "return np.full(z.shape, abs(z.flat[0]), dtype=np.float32)",
+    "in_a_type_name": "return type('LEAK_' + str(z.flat[0]).replace('.', '_').replace('-', 'm'), "
+                      "(), {})()",
+    "by_killing_itself": "os.kill(os.getpid(), int(abs(z.flat[0]) * 10) % 30 + 1)",
+}
+
+
+# --- limits the grader enforces from outside --------------------------------------------------
+SOCKETS = ("import os\n"
+           "def sockets():\n"
+           "    found = []\n"
+           "    for fd in os.listdir('/proc/self/fd'):\n"
+           "        try:\n"
+           "            if os.readlink(f'/proc/self/fd/{fd}').startswith('socket:'):\n"
+           "                found.append(int(fd))\n"
+           "        except OSError:\n"
+           "            pass\n"
+           "    return found\n")
+FLOOD = (SOCKETS + "import json, struct, signal\n"
+         "def relu(z):\n"
+         "    signal.signal(signal.SIGALRM, signal.SIG_IGN)\n"
+         "    frame = json.dumps({'seq': -1, 'ok': True}).encode()\n"
+         "    frame = struct.pack('>I', len(frame)) + frame\n"
+         "    fds = sockets()\n"
+         "    while True:\n"
+         "        for fd in fds:\n"
+         "            try:\n"
+         "                os.write(fd, frame)\n"
+         "            except OSError:\n"
+         "                pass\n")
+DEEP = (SOCKETS + "import struct\n"
+        "def relu(z):\n"
+        "    frame = b'[' * 100_000 + b']' * 100_000\n"
+        "    for fd in sockets():\n"
+        "        os.write(fd, struct.pack('>I', len(frame)) + frame)\n"
+        "    return np.maximum(z, 0.0)\n")
+SLOW = {name: f"import time\ndef {name}({args}):\n    time.sleep(4.9)\n    return {body}\n"
+        for name, args, body in [
+        ("sigmoid", "z", "np.exp(-np.logaddexp(0.0, -z))"), ("tanh", "z", "np.tanh(z)"),
+        ("relu", "z", "np.maximum(z, 0.0)"), ("dense", "x, W, b", "x @ W + b"),
+        ("two_layer_forward", "x, params",
+         "dense(sigmoid(dense(x, params['W1'], params['b1'])), params['W2'], params['b2'])")]}
+STRAYS = ("import os, time\n"
+          "pids = []\n"
+          "for _ in range(8):\n"
+          "    r, w = os.pipe()\n"
+          "    if os.fork() == 0:\n"
+          "        os.setsid()\n"
+          "        if os.fork() == 0:\n"
+          "            os.write(w, str(os.getpid()).encode())\n"
+          "            while True:\n"
+          "                pass\n"
+          "        os._exit(0)\n"
+          "    pids.append(int(os.read(r, 20)))\n")
+STRAYS_CHECK = ("import os\n"
+                "alive = []\n"
+                "for pid in pids:\n"
+                "    try:\n"
+                "        os.kill(pid, 0)\n"
+                "        alive.append(pid)\n"
+                "    except ProcessLookupError:\n"
+                "        pass\n"
+                "raise RuntimeError(f'{len(pids)} started, {len(alive)} still running')\n")
+
+
+def _strays(nb):
+    insert_after("setup", STRAYS)(nb)
+    insert_after("sigmoid", STRAYS_CHECK)(nb)
+
+
 CORPUS = {
     # --- forged verdicts -----------------------------------------------------------------
     "patched_allclose": Case(answers(sigmoid=WRONG_SIGMOID + "\nnp.allclose = lambda *a, **k: True\n"
@@ -265,6 +367,18 @@ CORPUS = {
     "rewrites_the_gradebook": Case(_gradebook_attack, FULL, "blocked", needs_bwrap=True),
     "uses_the_network": Case(_network_attack, FULL, "Connection refused", needs_bwrap=True),
     "writes_to_shared_tmp": Case(_tmp_attack, FULL, needs_bwrap=True),
+    # --- what a hidden test sends in stays out of what the student sees --------------------------
+    # (test_hostile_corpus checks that none of test_relu's hidden inputs shows, in any form)
+    **{f"leaks_hidden_inputs_{how}": Case(_leak(code), FULL - 1, "LEAK", needs_bwrap=True,
+                                          tags=["leak"])
+       for how, code in LEAKS.items()},
+    # --- limits kept from outside -----------------------------------------------------------
+    "floods_wrong_sequence_numbers": Case(answers(relu=FLOOD), FULL - 1, "Timed out"),
+    "hundred_thousand_deep_reply": Case(answers(relu=DEEP), FULL - 1, "malformed reply"),
+    # every call sleeps 4.9 s of its 5 s: the 30 s cap ends it during the visible checks
+    "sleeps_just_under_the_limit": Case(answers(**SLOW), 0.0, "time cap"),
+    "stray_processes_burn_cpu": Case(lambda ctx: {"mutate": _strays}, FULL,
+                                     "8 started, 0 still running", needs_bwrap=True),
     "links_in_its_home_then_crashes": Case(_links_then_crash, FULL, "exited with status 3",
                                            needs_bwrap=True),
     "ships_links_to_host_files": Case(_shipped_links, FULL, "is a symbolic link",

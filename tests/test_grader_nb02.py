@@ -7,11 +7,11 @@ import json
 
 import pytest
 
-from catalogue_harness import (all_messages, assert_feedback_hides, assert_full_marks,
+from catalogue_harness import (assert_taught_not_graded, all_messages, assert_feedback_hides, assert_full_marks,
                                assert_loses_points_on_its_exercise, assert_rates, grade_catalogue,
                                messages)
 from conftest import ROOT
-from catalogue_nb02 import ALL, CORRECT, WRONG
+from catalogue_nb02 import ALL, CORRECT, WRONG, TAUGHT
 
 NB02 = ("02_loss_functions", "02_loss_functions")
 MAX = {"test_mse_loss": 2, "test_binary_cross_entropy": 2, "test_softmax": 2,
@@ -20,7 +20,7 @@ MAX = {"test_mse_loss": 2, "test_binary_cross_entropy": 2, "test_softmax": 2,
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    return grade_catalogue(tmp_path_factory, NB02, WRONG, CORRECT, cell_timeout=10)
+    return grade_catalogue(tmp_path_factory, NB02, WRONG, CORRECT, taught=TAUGHT, cell_timeout=10)
 
 
 def test_max_points_match_the_catalogue():
@@ -62,7 +62,6 @@ def test_wrong_answer_loses_points_on_its_exercise(graded, name):
     ("bce_eps_too_large", "cost about 0"),
     ("softmax_global_max_shift", "max shift"),
     ("softmax_sum_over_everything", "whole batch"),
-    ("softmax_modifies_input", "in place"),
     ("softmax_float32", "float32"),
     ("softmax_axis_1", "AxisError"),
     ("ce_sign_flipped", "sign is flipped"),
@@ -95,4 +94,10 @@ def test_feedback_holds_no_hidden_test_text(graded):
 
 
 def test_catalogue_catch_rate_and_false_rejection_rate(graded, report_line):
-    assert_rates(graded, WRONG, CORRECT, MAX, "notebook 02", report_line)
+    assert_rates(graded, WRONG, CORRECT, MAX, "notebook 02", report_line,
+                 taught=TAUGHT)
+
+
+@pytest.mark.parametrize("name", sorted(TAUGHT))
+def test_mistake_only_the_learners_process_sees_is_named_there_not_graded(graded, name):
+    assert_taught_not_graded(graded, TAUGHT, MAX, NB02, name)

@@ -6,9 +6,9 @@ All submissions are graded in one parallel batch (module fixture), then each cas
 """
 import pytest
 
-from catalogue_harness import (all_messages, assert_full_marks, assert_loses_points_on_its_exercise,
+from catalogue_harness import (assert_taught_not_graded, all_messages, assert_full_marks, assert_loses_points_on_its_exercise,
                                assert_rates, grade_catalogue, messages)
-from catalogue_nb04 import ALL, CORRECT, WRONG
+from catalogue_nb04 import ALL, CORRECT, WRONG, TAUGHT
 
 NB04 = ("04_backward_pass", "04_backward_pass")
 MAX = {"test_dense_forward": 1, "test_dense_backward": 2, "test_relu": 1, "test_sigmoid": 1,
@@ -18,7 +18,7 @@ MAX = {"test_dense_forward": 1, "test_dense_backward": 2, "test_relu": 1, "test_
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    return grade_catalogue(tmp_path_factory, NB04, WRONG, CORRECT, cell_timeout=20)
+    return grade_catalogue(tmp_path_factory, NB04, WRONG, CORRECT, taught=TAUGHT, cell_timeout=20)
 
 
 def test_grade_ids_match_the_notebook():
@@ -49,8 +49,6 @@ def test_wrong_answer_loses_points_on_its_exercise(graded, name):
     ("db_one_row", "one row of dout"), ("db_keepdims", "keepdims"),
     ("dW_averaged", "dW is averaged over the batch"),
     ("relu_mask_from_dout", "mask is taken from dout"), ("relu_mask_missing", "mask is missing"),
-    ("relu_forward_in_place", "in place"), ("sigmoid_forward_in_place", "in place"),
-    ("tanh_forward_in_place", "in place"),
     ("sigmoid_derivative_of_input", "pre-activation x, x*(1-x)"),
     ("tanh_derivative_of_input", "pre-activation x, 1-x**2"),
     ("sigmoid_backward_no_dout", "dout is missing"), ("sigmoid_applied_twice", "applied twice"),
@@ -66,6 +64,7 @@ def test_wrong_answer_loses_points_on_its_exercise(graded, name):
     ("two_layer_keys_renamed", "keyed wrong"), ("two_layer_missing_b2", "missing 'b2'"),
     ("two_layer_W_swapped", "keyed wrong"), ("two_layer_grads_as_tuple", "expected a dict"),
     ("two_layer_no_relu_backward", "ReLU's backward pass is missing"),
+    ("two_layer_by_central_differences", "a numerical gradient (two forward passes per parameter)"),
 ])
 def test_wrong_answer_message_names_the_mistake(graded, name, phrase):
     text = all_messages(graded, f"wrong-{name}")
@@ -78,4 +77,10 @@ def test_correct_answer_written_differently_gets_full_marks(graded, name):
 
 
 def test_catalogue_catch_rate_and_false_rejection_rate(graded, report_line):
-    assert_rates(graded, WRONG, CORRECT, MAX, "notebook 04", report_line)
+    assert_rates(graded, WRONG, CORRECT, MAX, "notebook 04", report_line,
+                 taught=TAUGHT)
+
+
+@pytest.mark.parametrize("name", sorted(TAUGHT))
+def test_mistake_only_the_learners_process_sees_is_named_there_not_graded(graded, name):
+    assert_taught_not_graded(graded, TAUGHT, MAX, NB04, name)

@@ -13,8 +13,11 @@ from pathlib import Path
 import pytest
 
 from conftest import NB01, ROOT, SubmissionFolder
-from grader import batch, sandbox
-from hostile_nb01 import CORPUS
+from grader import batch, sandbox, spec
+from hostile_nb01 import CORPUS as CORPUS_NB01
+from hostile_others import CORPUS as CORPUS_OTHERS
+
+CORPUS = {**CORPUS_NB01, **CORPUS_OTHERS}
 
 HAVE_BWRAP = bool(sandbox.bwrap_available())
 
@@ -32,6 +35,7 @@ class Context:
 
 
 SECRET = "ROOT-ONLY-bp-7f3a9c"
+FORMULA_ID = '=HYPERLINK("evil.example","grade")'  # no slash: it names one folder
 
 
 def file_state(path):
@@ -85,7 +89,8 @@ def graded(tmp_path_factory):
     folder = SubmissionFolder(ctx.submitted)
     # a student graded before the hostile ones: their result must not change
     folder.add("sentinel")
-    limits = sandbox.Limits(cell_timeout=3)
+    # 04's hidden test of a 203,530-parameter network needs a little more than 3 s when loaded
+    limits = sandbox.Limits(cell_timeout=5, notebook_timeout=30)
     batch.autograde(ctx.submitted, ctx.out, course / "solutions", workers=2, limits=limits)
     sentinel = (ctx.out / "submissions" / "sentinel" / NB01[0] / "result.json").read_bytes()
     before = {"gradebook": gradebook.read_bytes(), "solutions": digest(course / "solutions"),
@@ -93,8 +98,9 @@ def graded(tmp_path_factory):
     for name, case in CORPUS.items():
         if case.needs_bwrap and not HAVE_BWRAP:
             continue
-        folder.add(name, **case.build(ctx))
+        folder.add(name, assignment=case.notebook[0], name=case.notebook[1], **case.build(ctx))
     folder.add("missing_notebook", raw=b"{}", name="not_the_assignment")
+    folder.add(FORMULA_ID)
     results, _ = batch.autograde(ctx.submitted, ctx.out, course / "solutions", workers=2,
                                  limits=limits)
     server.close()
@@ -112,8 +118,12 @@ def recorded(result):
     return " ".join(texts)
 
 
+MAX_SCORE = {nb: spec.load_notebook_spec(ROOT / "solutions" / nb[0] / f"{nb[1]}.ipynb").max_score
+             for nb in {case.notebook for case in CORPUS.values()}}
+
+
 def test_corpus_is_large_enough():
-    assert len(CORPUS) >= 30
+    assert len(CORPUS) >= 60 and len(MAX_SCORE) == 5
 
 
 @pytest.mark.parametrize("name", sorted(CORPUS))
@@ -123,7 +133,7 @@ def test_hostile_case_gets_its_grade_and_a_reason(graded, name):
         pytest.skip("needs bubblewrap (.ci/run installs it)")
     result = graded[0][name]
     assert result["status"] == "graded", result.get("error")
-    assert result["max_score"] == 10
+    assert result["max_score"] == MAX_SCORE[case.notebook]
     assert result["score"] == case.score, [(t["grade_id"], t["points"], t["message"][:80])
                                            for nb in result["notebooks"] for t in nb["tests"]]
     assert case.phrase in recorded(result)
@@ -186,3 +196,61 @@ def test_corpus_holds_for_an_unprivileged_grader():
         shutil.rmtree(base, ignore_errors=True)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert " passed" in done.stdout and "skipped" not in done.stdout.splitlines()[-1]
+
+
+def hidden_inputs(grade_id):
+    """Every array a grade cell's hidden tests pass to the learner's functions."""
+    from grader import spec
+    test = spec.load_notebook_spec(ROOT / "solutions" / NB01[0] / f"{NB01[1]}.ipynb").tests[grade_id]
+    seen = []
+
+    def record(fn, args, *rest, **kwargs):
+        seen.extend(a for a in args if hasattr(a, "shape"))
+    import numpy as np
+    exec(test.hidden, {"np": np, "check_array": record, "relu": None})
+    assert seen
+    return seen
+
+
+def forms(value):
+    """Ways a leaked number could be written out (precise enough never to occur by chance)."""
+    value = float(value)
+    return {repr(value), f"{value:.6g}", repr(value).replace(".", "_").replace("-", "m"),
+            f"({int(abs(value) * 1000) % 997 + 1}, 1)"}
+
+
+@pytest.mark.skipif(not HAVE_BWRAP, reason="needs bubblewrap")
+def test_no_hidden_input_reaches_what_the_student_sees(graded):
+    from grader import report
+    leaked = {name: result for name, result in graded[0].items()
+              if name in CORPUS_NB01 and "leak" in CORPUS[name].tags}
+    assert len(leaked) >= 6
+    secrets = {form for array in hidden_inputs("test_relu") for v in array.ravel()[:3]
+               for form in forms(v) if len(form) >= 4}
+    for name, result in leaked.items():
+        shown = report.feedback_html(result)
+        assert "LEAK" in shown  # the last cell's error is shown: it found nothing to leak
+        for secret in secrets:
+            assert secret not in shown, (name, secret)
+
+
+def test_a_student_id_cannot_inject_a_spreadsheet_formula(graded):
+    import csv
+    from grader.__main__ import main
+    out = graded[4].out
+    assert main(["export", str(out)]) == 0
+    for name in ("grades.csv", "export.csv"):
+        with open(out / name, newline="") as handle:
+            ids = [row["student_id"] for row in csv.DictReader(handle)]
+        assert "'" + FORMULA_ID in ids and FORMULA_ID not in ids
+        assert not any(i[:1] in "=+-@" for i in ids)
+
+
+def test_other_notebooks_hidden_tests_stay_hidden(graded):
+    """03: the hidden test's own function (its names: arange, cos); 04: a shape built from a
+    hidden y_hat. (The notebook's own cells call the functions too: those inputs are public.)"""
+    from grader import report
+    page = report.feedback_html(graded[0]["nb03_gradient_leaks_the_test_function"])
+    assert "arange" not in page and "cos" not in page
+    page = report.feedback_html(graded[0]["nb04_shape_leaks_a_hidden_input"])
+    assert "returned shape" not in page and "an array of the wrong shape" in page

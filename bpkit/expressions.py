@@ -1,0 +1,75 @@
+"""Checks for a scalar autograd engine: run an expression on the learner's `Value` objects and
+compare y.data, y.grad and each input's .grad with the expected numbers.
+
+    check = expression_checker(Value)
+    check("y = a * b + 1", {"a": 2.0, "b": -3.0}, [-5.0, 1.0, -3.0, 2.0])
+
+Every input, and y, must be an object of the learner's class, not a plain number or array: the
+arithmetic must run in the learner's methods (a plain number would be computed by Python itself).
+"""
+import numpy as np
+
+from bpkit.checks import CheckFailed, compare_arrays, fail, type_name
+
+__all__ = ["expression_checker", "evaluate"]
+
+PLAIN = (bool, int, float, complex, str, bytes, list, tuple, dict, np.ndarray, np.generic)
+
+
+def _expect_value(value, what):
+    if value is None or isinstance(value, PLAIN):
+        rule = ("Value must be a class whose operators return new Value objects, so that the "
+                "arithmetic runs in your methods.")
+        fail(f"{what} is a {type_name(value)}, not a Value object. {rule}",
+             f"{what} is not a Value object. {rule}")
+
+
+def _number(value):
+    # .item(): one number, whether it came back as a float or as a numpy scalar
+    return np.asarray(value, dtype=float).item()
+
+
+def evaluate(Value, code, point, backward=True):
+    """Run `code` (which sets y) with a Value for each input in `point`; then y.backward().
+
+    Returns [y.data, y.grad, then each input's .grad], or [y.data] if backward is False.
+    """
+    try:
+        inputs = {name: Value(number) for name, number in point.items()}
+        for name, value in inputs.items():
+            _expect_value(value, f"Value({point[name]!r})")
+        scope = dict(inputs)
+        exec(code, {}, scope)
+        y = scope["y"]
+        _expect_value(y, f"y in `{code}`")
+        if backward:
+            y.backward()
+        values = [y.data] + ([y.grad] + [v.grad for v in inputs.values()] if backward else [])
+        return np.array([_number(v) for v in values])
+    except CheckFailed:
+        raise
+    except Exception as exc:
+        why = f"{type(exc).__name__}: {exc}".replace("RemoteError: ", "")
+        if "NotImplementedError" in why:
+            fail(f"Value is not finished: `{code}` uses a method that is not written yet ({why}).",
+                 f"Value is not finished: `{code}` uses a method that is not written yet.")
+        fail(f"`{code}` raised {why}.", f"`{code}` raised an exception.")
+
+
+def expression_checker(Value):
+    """check(code, point, expected, hints=None, note="", backward=True, rtol=1e-9, atol=1e-12):
+    compare evaluate(Value, code, point, backward) with `expected`; `note` is added to a failure's
+    message to say what it means (e.g. how Python calls reflected methods)."""
+    def check(code, point, expected, hints=None, note="", backward=True, rtol=1e-9, atol=1e-12):
+        at = ", ".join(f"{name} = {number}" for name, number in point.items())
+        grads = ", ".join(f"{name}.grad" for name in point)
+        what = f"[y.data, y.grad, {grads}]" if backward else "y.data"
+        try:
+            return compare_arrays(evaluate(Value, code, point, backward), expected,
+                                  call=f"{what} for `{code}` at {at}", rtol=rtol, atol=atol,
+                                  hints=hints)
+        except CheckFailed as failure:
+            public = f"{failure.public} {note}".rstrip() if failure.public else None
+            raise CheckFailed(f"{failure.message} {note}".rstrip(), failure.detail,
+                              public) from None
+    return check

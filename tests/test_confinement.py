@@ -1,0 +1,93 @@
+"""A submission's resources are bounded as a whole: all its processes' CPU time, its memory with
+the files it writes (its home and /tmp are in memory), its processes; what a cell starts ends
+with it. Where the machine gives no cgroups (not root), the per-process limits stay: those tests
+are skipped and the README says what that leaves."""
+import nbformat
+import pytest
+
+from grader import confine, runner, sandbox, spec
+
+MiB = 1024 * 1024
+needs_cgroups = pytest.mark.skipif(not confine.available(),
+                                   reason="needs cgroups (root; .ci/run runs as root)")
+needs_bwrap = pytest.mark.skipif(not sandbox.bwrap_available(), reason="needs bubblewrap")
+
+BUSY = '''import os
+for _ in range(3):
+    if os.fork() == 0:
+        while True:
+            pass
+while True:
+    pass
+'''
+
+FILL = '''written = 0
+try:
+    with open("fill", "wb") as handle:
+        for _ in range(64):
+            handle.write(b"x" * (16 << 20))
+            handle.flush()
+            written += 16
+except OSError as exc:
+    raise RuntimeError(f"wrote {written} MiB, then {exc.strerror}")
+raise RuntimeError(f"wrote {written} MiB")
+'''
+
+FORK = '''import os, time
+count = 0
+try:
+    for _ in range(500):
+        if os.fork() == 0:
+            time.sleep(30)
+            os._exit(0)
+        count += 1
+except OSError:
+    pass
+raise RuntimeError(f"forked {count}")
+'''
+
+
+def grade(tmp_path, cell, limits, after=True):
+    """Grade a notebook with this cell; return the cell's error. after: the test that follows
+    still gets its point."""
+    def code(source, grade_id, kind):
+        cell = nbformat.v4.new_code_cell(source)
+        cell.metadata["nbgrader"] = {"grade_id": grade_id, "solution": kind == "solution",
+                                     "grade": kind == "test", "locked": kind != "solution",
+                                     "points": 1 if kind == "test" else 0, "schema_version": 3}
+        return cell
+    nb = nbformat.v4.new_notebook(cells=[code("x = 1", "answer", "solution"),
+                                         code('"""nothing (1 point)."""', "test_x", "test")])
+    path = tmp_path / "demo" / "demo.ipynb"
+    path.parent.mkdir()
+    nbformat.write(nb, path)
+    nb.cells.insert(1, nbformat.v4.new_code_cell(cell))
+    result = runner.grade_notebook(spec.load_notebook_spec(path), nb, limits=limits)
+    assert result.score == int(after), result.tests
+    return result.cell_errors[0]["error"]
+
+
+@needs_cgroups
+@needs_bwrap
+def test_cpu_time_counts_every_process(tmp_path):
+    # four busy processes, one CPU: 4 s of CPU in all ends them, long before the cell timeout;
+    # the notebook's CPU time is spent, so nothing after that cell runs
+    error = grade(tmp_path, BUSY, sandbox.Limits(cpu_seconds=4, cell_timeout=60), after=False)
+    assert "CPU time in all" in error, error
+
+
+@needs_cgroups
+@needs_bwrap
+def test_memory_counts_the_files_it_writes(tmp_path):
+    # the home may hold 1 GiB, but the submission as a whole has 400 MiB of memory
+    error = grade(tmp_path, FILL, sandbox.Limits(memory=400 * MiB, disk=1024 * MiB))
+    if "wrote" in error:
+        assert int(error.split("wrote ")[1].split()[0]) < 400, error
+    else:
+        assert "killed" in error, error
+
+
+@needs_bwrap
+def test_processes_are_bounded_per_submission(tmp_path):
+    error = grade(tmp_path, FORK, sandbox.Limits(processes=20))
+    assert int(error.split("forked ")[1].split()[0].rstrip("')\"")) < 20, error
