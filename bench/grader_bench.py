@@ -76,6 +76,37 @@ while True:
 """
 
 
+def make_class(base, n):
+    """n students, each submitting every notebook: the reference, or (every other student) one
+    of that notebook's catalogued mistakes."""
+    import importlib
+    for assignment in sorted(p.name for p in SOLUTIONS.iterdir() if p.is_dir()):
+        catalogue = importlib.import_module(f"catalogue_nb{assignment[:2]}")
+        mistakes = [a for a, _, _ in catalogue.WRONG.values()]
+        for i in range(n):
+            nb = nbformat.read(SOLUTIONS / assignment / f"{assignment}.ipynb", as_version=4)
+            if i % 2:
+                replace_answers(nb, mistakes[(i // 2) % len(mistakes)])
+            folder = base / "submitted" / f"student{i:03d}" / assignment
+            folder.mkdir(parents=True)
+            nbformat.write(nb, folder / f"{assignment}.ipynb")
+
+
+def whole_class(n):
+    """Seconds to grade n students x every notebook with 2 workers, and per notebook."""
+    base = Path(tempfile.mkdtemp(prefix="bp-bench-class-"))
+    make_class(base, n)
+    seconds = run([sys.executable, "-m", "grader", "autograde", str(base / "submitted"),
+                   "--out", str(base / "r"), "--workers", "2"], ROOT)
+    per = {}
+    for path in (base / "r").glob("submissions/*/*/result.json"):
+        for nb in json.loads(path.read_text())["notebooks"]:
+            per.setdefault(nb["notebook"], []).append(nb["seconds"])
+    shutil.rmtree(base, ignore_errors=True)
+    return {f"class_{n}_seconds": seconds, f"class_{n}_projected_200_s": seconds * 200 / n,
+            "class_median_s_per_notebook": {k: sorted(v)[len(v) // 2] for k, v in sorted(per.items())}}
+
+
 def add_hogs(base, count):
     """Submissions whose first cell forks CPU burners, fills its home and holds memory, then
     spins until the cell's time limit."""
@@ -135,6 +166,8 @@ def main():
     parser.add_argument("--scale", type=int, default=0, help="also time ours on this many")
     parser.add_argument("--fairness-only", action="store_true",
                         help="only measure honest submissions beside resource hogs")
+    parser.add_argument("--class-size", type=int, default=0,
+                        help="also grade this many students x every notebook (2 workers)")
     args = parser.parse_args()
     if args.fairness_only:
         figures = fairness()
@@ -166,6 +199,8 @@ def main():
         shutil.rmtree(scale_base, ignore_errors=True)
     shutil.rmtree(base, ignore_errors=True)
     figures.update(fairness())
+    if args.class_size:
+        figures.update(whole_class(args.class_size))
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "grader.json").write_text(json.dumps(figures, indent=1) + "\n")
@@ -179,6 +214,12 @@ def main():
     if args.scale:
         print(f"  ours, 2 workers, {args.scale} submissions: "
               f"{figures[f'ours_2_workers_{args.scale}_s']:.1f} s")
+    if args.class_size:
+        n = args.class_size
+        print(f"  {n} students x every notebook, 2 workers: {figures[f'class_{n}_seconds']:.0f} s "
+              f"(200 students: {figures[f'class_{n}_projected_200_s'] / 60:.1f} min projected; "
+              f"goal <= 15 min); median s per notebook: "
+              + ", ".join(f"{k[:2]} {v:.2f}" for k, v in figures["class_median_s_per_notebook"].items()))
     print(f"  honest submissions beside 2 resource hogs: median {figures['slowdown_beside_hogs']:.2f}x "
           f"their time alone ({figures['honest_beside_hogs_median_s']:.2f} s vs "
           f"{figures['honest_alone_median_s']:.2f} s; slowest {figures['honest_beside_hogs_max_s']:.2f} s), "

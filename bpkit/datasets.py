@@ -1,8 +1,15 @@
 """Small offline datasets for the notebooks: fixed seeds, float64 inputs, int64 labels.
 
-Nothing here downloads. `moons` and `digits` use generators and data that ship inside
-scikit-learn; `two_blobs` needs only numpy.
+Nothing here downloads. `moons` and `digits` give exactly what scikit-learn's make_moons and
+load_digits + train_test_split give (tests/test_bpkit_datasets.py compares them), written with
+numpy alone: importing scikit-learn takes about a second, in every notebook and every grading.
+`digits` reads the images that ship inside scikit-learn's package.
 """
+import gzip
+import importlib.util
+import math
+from pathlib import Path
+
 import numpy as np
 
 __all__ = ["two_blobs", "moons", "digits"]
@@ -34,11 +41,20 @@ def moons(n=200, noise=0.15, seed=0):
     Returns x (n, 2) float64 and y (n,) int64 in {0, 1}, half of each (class 1 gets the extra
     point if n is odd, as scikit-learn splits them).
     """
-    from sklearn.datasets import make_moons  # imported here: only this function needs it
-
     n = _check_count(n, "n", minimum=2)
-    x, y = make_moons(n_samples=n, noise=noise, random_state=seed)
-    return x.astype(np.float64), y.astype(np.int64)
+    outer, inner = n // 2, n - n // 2
+    rng = np.random.RandomState(seed)  # scikit-learn's generator, for the same points
+    x = np.vstack([np.append(np.cos(np.linspace(0, np.pi, outer)),
+                             1 - np.cos(np.linspace(0, np.pi, inner))),
+                   np.append(np.sin(np.linspace(0, np.pi, outer)),
+                             1 - np.sin(np.linspace(0, np.pi, inner)) - 0.5)]).T
+    y = np.hstack([np.zeros(outer, dtype=np.int64), np.ones(inner, dtype=np.int64)])
+    order = np.arange(n)
+    rng.shuffle(order)
+    x, y = x[order], y[order]
+    if noise is not None:
+        x += rng.normal(scale=noise, size=x.shape)
+    return x.astype(np.float64), y
 
 
 def digits(seed=0, test_size=0.25):
@@ -48,16 +64,56 @@ def digits(seed=0, test_size=0.25):
     y_train (N_train,) and y_test (N_test,) int64 digits 0-9. The split is stratified, so both
     sets hold each digit in the same proportion; `seed` fixes which images go where.
     """
-    from sklearn.datasets import load_digits  # imported here: only these functions need it
-    from sklearn.model_selection import train_test_split
-
-    data = load_digits()
+    x, y = _digit_images()
     # Pixels are ink counts 0..16; scaling to [0, 1] keeps pre-activations in a sane range.
-    x = data.data.astype(np.float64) / 16.0
-    y = data.target.astype(np.int64)
-    x_train, x_test, y_train, y_test = train_test_split(
-        x, y, test_size=test_size, random_state=seed, stratify=y)
-    return {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
+    x = x / 16.0
+    train, test = _stratified_split(y, test_size, np.random.RandomState(seed))
+    return {"x_train": x[train], "y_train": y[train], "x_test": x[test], "y_test": y[test]}
+
+
+def _digit_images():
+    """The 1797 images (1797, 64) float64 and labels (1797,) int64 that scikit-learn ships."""
+    spec = importlib.util.find_spec("sklearn")  # finds the package without importing it
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("digits() reads the images bundled with scikit-learn: pip install "
+                           "scikit-learn (requirements.txt has it).")
+    path = Path(spec.submodule_search_locations[0]) / "datasets" / "data" / "digits.csv.gz"
+    with gzip.open(path, "rt") as handle:
+        data = np.loadtxt(handle, delimiter=",")
+    return data[:, :-1], data[:, -1].astype(np.int64)
+
+
+def _stratified_split(y, test_size, rng):
+    """Train and test indices as scikit-learn's train_test_split(stratify=y) draws them."""
+    n_test = math.ceil(test_size * len(y))
+    n_train = len(y) - n_test
+    _, y_indices, counts = np.unique(y, return_inverse=True, return_counts=True)
+    by_class = np.split(np.argsort(y_indices, kind="stable"), np.cumsum(counts)[:-1])
+    n_i = _approximate_mode(counts, n_train, rng)
+    t_i = _approximate_mode(counts - n_i, n_test, rng)
+    train, test = [], []
+    for i, members in enumerate(by_class):
+        members = members.take(rng.permutation(counts[i]), mode="clip")
+        train.extend(members[:n_i[i]])
+        test.extend(members[n_i[i]:n_i[i] + t_i[i]])
+    return rng.permutation(train), rng.permutation(test)
+
+
+def _approximate_mode(class_counts, n_draws, rng):
+    """How many of n_draws to take from each class: proportional, ties broken by rng."""
+    continuous = class_counts / class_counts.sum() * n_draws
+    floored = np.floor(continuous)
+    need = int(n_draws - floored.sum())
+    if need > 0:
+        remainder = continuous - floored
+        for value in np.sort(np.unique(remainder))[::-1]:
+            (inds,) = np.where(remainder == value)
+            add_now = min(len(inds), need)
+            floored[rng.choice(inds, size=add_now, replace=False)] += 1
+            need -= add_now
+            if need == 0:
+                break
+    return floored.astype(np.int64)
 
 
 def _check_count(n, name, minimum):

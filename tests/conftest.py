@@ -35,6 +35,21 @@ def replace_answers(nb, answers):
     return nb
 
 
+def course_notebook(path, cells):
+    """Write a small source notebook of (source, grade_id, kind) cells, kind "locked",
+    "solution" or "test" (1 point), with nbgrader's metadata; return its path."""
+    def cell(source, grade_id, kind):
+        made = nbformat.v4.new_code_cell(source)
+        made.metadata["nbgrader"] = {"grade_id": grade_id, "solution": kind == "solution",
+                                     "grade": kind == "test", "locked": kind != "solution",
+                                     "points": 1 if kind == "test" else 0, "schema_version": 3}
+        return made
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell(*c) for c in cells]), path)
+    return path
+
+
 class SubmissionFolder:
     """A folder laid out as nbgrader's submitted/: <student>/<assignment>/<notebook>.ipynb."""
 

@@ -1,6 +1,8 @@
 """Hostile submissions of notebooks 02 to 05: the classes of tests/hostile_nb01.py, met where
 each notebook's exercises give them a form of their own (see Case there). Each case's score is
 what the honest parts of the submission earn."""
+from catalogue_nb04 import WRONG as WRONG_04
+from catalogue_nb05 import WRONG as WRONG_05
 from hostile_nb01 import Case, answers
 
 NB02 = ("02_loss_functions", "02_loss_functions")
@@ -46,44 +48,10 @@ SHAPE_LEAK = fn("mse_loss_grad", "y_hat, y",
                 "    return float(np.mean(diff ** 2)), np.zeros((k, 1))\n"
                 "return float(np.mean(diff ** 2)), 2 * diff / diff.size")
 
-# the right values, computed without a backward pass: too slow at the hidden test's scale
-FINITE_DIFFERENCES = fn("two_layer_loss", "params, x, y",
-                        "def loss_at(p):\n"
-                        "    z, _ = dense_forward(x, p['W1'], p['b1'])\n"
-                        "    s, _ = dense_forward(relu_forward(z)[0], p['W2'], p['b2'])\n"
-                        "    return softmax_cross_entropy(s, y)[0]\n"
-                        "grads = {}\n"
-                        "for name, value in params.items():\n"
-                        "    grads[name] = np.zeros_like(value)\n"
-                        "    for i in np.ndindex(value.shape):\n"
-                        "        up, down = value.copy(), value.copy()\n"
-                        "        up[i] += 1e-6\n"
-                        "        down[i] -= 1e-6\n"
-                        "        grads[name][i] = (loss_at({**params, name: up})\n"
-                        "                          - loss_at({**params, name: down})) / 2e-6\n"
-                        "return loss_at(params), grads")
-
-# train reaches the accuracy with an update of its own, sgd left as the stub
-OWN_OPTIMIZER = {
-    "sgd": "def sgd(w, dw, config=None):\n    config = config or {}\n"
-           "    config.setdefault('learning_rate', 1e-2)\n    raise NotImplementedError()\n",
-    "train": fn("train", "params, x, y, lr=0.1, batch_size=32, num_epochs=20, tol=None, seed=0, "
-                         "on_epoch=None",
-                "rng = np.random.default_rng(seed)\n"
-                "params = dict(params)\n"
-                "history = []\n"
-                "for epoch in range(1, num_epochs + 1):\n"
-                "    losses = []\n"
-                "    for x_batch, y_batch in iterate_minibatches(x, y, batch_size, rng):\n"
-                "        loss, grads = network_loss(params, x_batch, y_batch)\n"
-                "        params = {k: v - lr * grads[k] for k, v in params.items()}\n"
-                "        losses.append(loss)\n"
-                "    history.append(float(np.mean(losses)))\n"
-                "    if on_epoch is not None:\n"
-                "        on_epoch(epoch, history[-1])\n"
-                "    if tol is not None and len(history) > 1 and history[-2] - history[-1] < tol:\n"
-                "        break\n"
-                "return params, history")}
+# the right values without a backward pass (too slow at the hidden test's scale), and a train
+# that reaches the accuracy with an update of its own, sgd left as the stub: as catalogued
+FINITE_DIFFERENCES = WRONG_04["two_layer_by_central_differences"][0]
+OWN_OPTIMIZER = WRONG_05["train_own_update_sgd_unwritten"][0]
 
 CORPUS = {
     "nb02_softmax_overflow_with_warnings_silenced": Case(
@@ -96,7 +64,7 @@ CORPUS = {
     "nb04_shape_leaks_a_hidden_input": Case(answers(mse_loss_grad=SHAPE_LEAK), 11.0,
                                             "an array of the wrong shape", notebook=NB04,
                                             tags=["leak"]),
-    "nb04_gradients_by_finite_differences": Case(answers(two_layer_loss=FINITE_DIFFERENCES), 9.0,
+    "nb04_gradients_by_finite_differences": Case(answers(**FINITE_DIFFERENCES), 9.0,
                                                  "numerical gradient", notebook=NB04),
     "nb05_train_with_an_update_of_its_own": Case(answers(**OWN_OPTIMIZER), 4.0,
                                                  "must take its steps with your sgd",

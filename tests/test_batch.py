@@ -10,7 +10,7 @@ import time
 import pytest
 
 from catalogue_nb01 import WRONG
-from conftest import NB01, ROOT, SubmissionFolder
+from conftest import ROOT, SubmissionFolder
 from grader import batch, sandbox
 
 LIMITS = sandbox.Limits(cell_timeout=10)

@@ -3,7 +3,6 @@ with, the nudge curve behind the widget, and the two drawings. The layers and th
 are the tests' own: bpkit holds none."""
 import numpy as np
 import pytest
-from matplotlib.figure import Figure
 
 from bpkit.checks import CheckFailed
 from bpkit.gradcheck import (call_learner, check_grads, check_parts, grad_check,

@@ -87,6 +87,37 @@ def test_digits_split_depends_on_the_seed_only():
     assert not np.array_equal(first["x_test"], other["x_test"])
 
 
+@pytest.mark.parametrize("n,noise,seed", [(200, 0.15, 0), (7, 0.2, 3), (600, 0.2, 7), (2, None, 1),
+                                          (401, 0.0, 5)])
+def test_moons_are_scikit_learns(n, noise, seed):
+    from sklearn.datasets import make_moons  # the oracle; bpkit never imports scikit-learn
+    x, y = datasets.moons(n=n, noise=noise, seed=seed)
+    expected_x, expected_y = make_moons(n_samples=n, noise=noise, random_state=seed)
+    np.testing.assert_array_equal(x, expected_x)
+    np.testing.assert_array_equal(y, expected_y)
+
+
+@pytest.mark.parametrize("seed,test_size", [(0, 0.25), (1, 0.25), (7, 0.2), (3, 0.5)])
+def test_digits_are_scikit_learns_split(seed, test_size):
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+    data = load_digits()
+    expected = train_test_split(data.data / 16.0, data.target, test_size=test_size,
+                                random_state=seed, stratify=data.target)
+    got = datasets.digits(seed=seed, test_size=test_size)
+    for name, want in zip(["x_train", "x_test", "y_train", "y_test"], expected):
+        np.testing.assert_array_equal(got[name], want)
+
+
+def test_datasets_never_import_scikit_learn():
+    import subprocess
+    import sys
+    code = ("import sys, bpkit.datasets as d; d.moons(); d.digits(); "
+            "print(any(m.startswith('sklearn') for m in sys.modules))")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip() == "False"
+
+
 def test_neuron_grid_shapes_orientation_and_level():
     grid = widgets.neuron_grid(sigmoid_neuron, 2.0, 0.0, 0.5, lim=2.0, n=11)
     assert grid["x1"].shape == (11,) and grid["x2"].shape == (11,)

@@ -5,6 +5,7 @@ are skipped and the README says what that leaves."""
 import nbformat
 import pytest
 
+from conftest import course_notebook
 from grader import confine, runner, sandbox, spec
 
 MiB = 1024 * 1024
@@ -50,17 +51,9 @@ raise RuntimeError(f"forked {count}")
 def grade(tmp_path, cell, limits, after=True):
     """Grade a notebook with this cell; return the cell's error. after: the test that follows
     still gets its point."""
-    def code(source, grade_id, kind):
-        cell = nbformat.v4.new_code_cell(source)
-        cell.metadata["nbgrader"] = {"grade_id": grade_id, "solution": kind == "solution",
-                                     "grade": kind == "test", "locked": kind != "solution",
-                                     "points": 1 if kind == "test" else 0, "schema_version": 3}
-        return cell
-    nb = nbformat.v4.new_notebook(cells=[code("x = 1", "answer", "solution"),
-                                         code('"""nothing (1 point)."""', "test_x", "test")])
-    path = tmp_path / "demo" / "demo.ipynb"
-    path.parent.mkdir()
-    nbformat.write(nb, path)
+    path = course_notebook(tmp_path / "demo" / "demo.ipynb", [
+        ("x = 1", "answer", "solution"), ('"""nothing (1 point)."""', "test_x", "test")])
+    nb = nbformat.read(path, as_version=4)
     nb.cells.insert(1, nbformat.v4.new_code_cell(cell))
     result = runner.grade_notebook(spec.load_notebook_spec(path), nb, limits=limits)
     assert result.score == int(after), result.tests

@@ -4,6 +4,7 @@ object still cannot pass."""
 import nbformat
 import pytest
 
+from conftest import course_notebook
 from grader import runner, spec
 
 VALUE = '''
@@ -77,19 +78,9 @@ check_array(numerical_gradient, (portable("lambda x: np.sum(x) ** 3"), x),
 
 
 def notebook(solution, tmp_path):
-    def cell(source, grade_id, kind):
-        c = nbformat.v4.new_code_cell(source)
-        c.metadata["nbgrader"] = {"grade_id": grade_id, "solution": kind == "solution",
-                                  "grade": kind == "test", "locked": kind != "solution",
-                                  "points": 1 if kind == "test" else 0, "schema_version": 3}
-        return c
-    nb = nbformat.v4.new_notebook(cells=[
-        cell("import numpy as np", "setup", "locked"), cell(solution, "answer", "solution"),
-        cell(TEST_VALUE, "test_value", "test"), cell(TEST_NUMGRAD, "test_numgrad", "test")])
-    path = tmp_path / "demo" / "demo.ipynb"
-    path.parent.mkdir(exist_ok=True)
-    nbformat.write(nb, path)
-    return path
+    return course_notebook(tmp_path / "demo" / "demo.ipynb", [
+        ("import numpy as np", "setup", "locked"), (solution, "answer", "solution"),
+        (TEST_VALUE, "test_value", "test"), (TEST_NUMGRAD, "test_numgrad", "test")])
 
 
 @pytest.mark.parametrize("change,expected", [
