@@ -1,10 +1,11 @@
 """Benchmark: our grader against stock `nbgrader autograde`, on the same submissions, in one run.
 
-    .venv/bin/python bench/grader_bench.py [--n 40] [--scale 200]
+    .venv/bin/python bench/grader_bench.py [--n 40] [--scale 200] [--class-size 200]
 
 Reports, as ratios against stock serial nbgrader measured in the same run: throughput with
 isolation on (2 workers and 1), and the grader's overhead per notebook beyond the notebook's own
-execution time (a plain kernel running it top to bottom). --scale N also times N submissions.
+execution time (a plain kernel running it top to bottom). --scale N also times N submissions
+of notebook 01; --class-size N grades N students x every notebook.
 Fairness: honest submissions graded beside resource hogs (CPU burners that fork, fill their
 memory and disk) against the same submissions graded alone, as a ratio of their grading times.
 Results go to bench/results/grader.json.

@@ -15,6 +15,7 @@ Three phases keep the hidden tests' inputs out of everything the student sees:
    submission produced on hidden inputs go to the instructor's detail.
 """
 import contextlib
+import functools
 import io
 import math
 import time
@@ -140,12 +141,18 @@ HIDDEN_FAILURE = ("It fails on a hidden test (inputs you cannot see; what the co
                   "other shapes, N = 1, large or negative values.")
 
 
+@functools.lru_cache(maxsize=256)
+def compiled(source, label):
+    """A test's code, compiled once per process (a batch grades the same tests many times)."""
+    return compile(source, f"<test {label}>", "exec")
+
+
 def run_part(source, namespace, label, hidden):
     """Run one part of a test in this process: (passed, message for the student, detail)."""
     out = io.StringIO()
     try:
         with contextlib.redirect_stdout(out):
-            exec(compile(source, f"<test {label}>", "exec"), namespace)
+            exec(compiled(source, label), namespace)
     except bpkit.checks.CheckFailed as exc:
         if hidden:
             return False, exc.public or HIDDEN_FAILURE, f"{exc.message}\n{exc.detail}".strip()

@@ -11,6 +11,7 @@ submission can write: its own files (the staged data files, the worker's log) li
 folder that is never mounted into the sandbox, and the sandbox's home is a tmpfs that vanishes
 with the worker.
 """
+import atexit
 import functools
 import itertools
 import json
@@ -18,6 +19,7 @@ import os
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -26,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.channel import Channel, RemoteError, SandboxDied  # noqa: F401 (re-exported)
+from grader import confine
 from grader.confine import Cgroup
 
 WORKER = Path(__file__).with_name("worker.py")
@@ -242,7 +245,8 @@ class Sandbox:
         """A fresh home for this start: in bubblewrap a new tmpfs that the worker fills from the
         read-only stage; without it a new folder that the grader fills before the worker runs."""
         if self.private is None:
-            self.private = Path(tempfile.mkdtemp(prefix="bpgrade-"))
+            _sweep_private_folders()
+            self.private = Path(tempfile.mkdtemp(prefix=f"bpgrade-{os.getpid()}-"))
             _write_stage(self.private / "stage", self.files)
         if self.bwrap:
             return SANDBOX_HOME, SANDBOX_STAGE
@@ -319,6 +323,9 @@ class Sandbox:
     def end_strays(self):
         """Kill every process in the sandbox but bwrap, the worker and the snapshots: what a cell
         started ends with it."""
+        expected = len(self.known) + (2 if self.bwrap else 0)  # + bwrap and its init
+        if self.cgroup is not None and self.cgroup.count() == expected:
+            return  # nothing was left running (the usual case): no need to look through /proc
         keep = set(self.known) | ({1} if self.bwrap else set())
         tree = process_tree(self.proc.pid)
         kill(host for host, inside in tree.items() if host != self.proc.pid and inside not in keep)
@@ -361,19 +368,66 @@ class Sandbox:
             os.killpg(self.proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+        self.proc.wait()  # bwrap's pid namespace ends with it: its processes go too
         if self.cgroup is not None:
-            self.cgroup.kill()
-        self.proc.wait()
+            self.cgroup.kill()  # and anything that was outside it (no bubblewrap)
 
     def close(self):
-        self.stop()
-        if self.cgroup is not None:
-            self.peak_memory = self.cgroup.peak_memory()
-            self.cgroup.remove()
-            self.cgroup = None
-        if self.private is not None:
-            shutil.rmtree(self.private, ignore_errors=True)  # rmtree never follows links
-            self.private = None
+        """Kill every process now; remove the cgroup and the private folder once they are gone,
+        which the next sandbox's close (or this process's exit) finishes without waiting."""
+        for channel in [self.main, *self.snapshots]:
+            if channel is not None:
+                channel.close()
+        if self.proc is not None:
+            kill(process_tree(self.proc.pid))
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        finish_closing()
+        _finish_at_exit()
+        _closing.append((self.proc, self.cgroup, self.private))
+        self.proc = self.main = self.cgroup = self.private = None
+        self.snapshots, self.known = [], set()
+
+
+_closing = []  # (process, cgroup, private folder) of sandboxes killed, not yet cleaned up
+
+
+@functools.lru_cache(maxsize=None)
+def _sweep_private_folders():
+    """Remove the private folders of graders that were killed outright (SIGKILL)."""
+    for folder in Path(tempfile.gettempdir()).glob("bpgrade-*-*"):
+        owner = folder.name.split("-")[1]
+        info = folder.lstat()
+        if (owner.isdigit() and not confine.alive(int(owner)) and stat.S_ISDIR(info.st_mode)
+                and info.st_uid == os.geteuid()):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def finish_closing():
+    """Reap the killed sandboxes, remove their cgroups and private folders."""
+    while _closing:
+        proc, cgroup, private = _closing.pop()
+        if proc is not None:
+            proc.wait()
+        if cgroup is not None:
+            cgroup.remove()
+        if private is not None:
+            shutil.rmtree(private, ignore_errors=True)  # rmtree never follows links
+
+
+@functools.lru_cache(maxsize=None)
+def _registered(pid):
+    # a worker of a process pool ends without atexit, and multiprocessing clears the finalisers
+    # it inherits: register in each process, its own finaliser and atexit both
+    from multiprocessing import util
+    util.Finalize(None, finish_closing, exitpriority=10)
+    atexit.register(finish_closing)
+
+
+def _finish_at_exit():
+    _registered(os.getpid())
 
 
 GRACE_EXIT = 2.0  # seconds to wait for the exit status of a worker that closed its channel

@@ -1,16 +1,18 @@
 """Turning the sandbox's replies into plain values, trusting nothing in them.
 
-Only JSON scalars, lists, tuples, string-keyed dicts and numeric ndarrays (loaded from .npy with
-allow_pickle=False, as the base ndarray class) come out of `decode`. Anything else the student's
+Only JSON scalars, lists, tuples, string-keyed dicts and numeric ndarrays (built from raw bytes
+with a dtype checked against the numeric kinds, as the base ndarray class) come out of `decode`. Anything else the student's
 code returned stays in the sandbox and is represented here by an inert `RemoteObject` handle.
 """
 import base64
-import io
 import math
+import re
 
 import numpy as np
 
 NUMERIC_KINDS = "biufc"
+NUMERIC_DTYPE = re.compile(r"^[<>|=][biufc](1|2|4|8|16)$")
+MAX_ELEMENTS = 10 ** 8
 
 
 class BadReply(Exception):
@@ -81,10 +83,11 @@ def encode(value, depth=0):
     if isinstance(value, float):
         return value if math.isfinite(value) else {"$float": repr(value)}
     if isinstance(value, (np.ndarray, np.generic)):
-        buffer = io.BytesIO()
-        np.lib.format.write_array(buffer, np.asarray(value), allow_pickle=False)
-        return {"$nd": base64.b64encode(buffer.getvalue()).decode(),
-                "$scalar": int(isinstance(value, np.generic))}
+        array = np.require(np.asarray(value), requirements="C")
+        if array.dtype.kind not in NUMERIC_KINDS:
+            raise TypeError(f"cannot send an array of dtype {array.dtype} to the sandbox")
+        return {"$nd": base64.b64encode(array.tobytes()).decode(), "$dt": array.dtype.str,
+                "$sh": list(array.shape), "$scalar": int(isinstance(value, np.generic))}
     if isinstance(value, (list, tuple)):
         tag = "$list" if isinstance(value, list) else "$tuple"
         return {tag: [encode(v, depth + 1) for v in value]}
@@ -103,7 +106,7 @@ def decode(data, session=None, depth=0):
         return data
     if type(data) is list:
         return [decode(v, session, depth + 1) for v in data]
-    if type(data) is not dict or len(data) > 4:
+    if type(data) is not dict or len(data) > 5:
         raise BadReply(f"unexpected {type(data).__name__} in a reply")
     if "$float" in data:
         text = data["$float"]
@@ -135,15 +138,20 @@ def _is_number(text):
 
 
 def _decode_array(data):
-    if type(data["$nd"]) is not str:
+    """An ndarray from raw bytes, a dtype string and a shape, each checked before use."""
+    raw, dtype, shape = data["$nd"], data.get("$dt"), data.get("$sh")
+    if (type(raw) is not str or type(dtype) is not str or not NUMERIC_DTYPE.match(dtype)
+            or type(shape) is not list or len(shape) > 32
+            or not all(type(n) is int and 0 <= n <= MAX_ELEMENTS for n in shape)):
         raise BadReply("malformed array")
+    count = math.prod(shape)
     try:
-        raw = base64.b64decode(data["$nd"], validate=True)
-        array = np.lib.format.read_array(io.BytesIO(raw), allow_pickle=False)
-    except Exception as exc:
-        raise BadReply(f"unreadable array ({type(exc).__name__})") from None
-    if type(array) is not np.ndarray or array.dtype.kind not in NUMERIC_KINDS:
-        raise BadReply(f"array of non-numeric dtype {array.dtype}")
-    if array.dtype.byteorder not in "=|":
-        array = array.astype(array.dtype.newbyteorder("="))
+        dtype = np.dtype(dtype)
+        raw = base64.b64decode(raw, validate=True)
+    except (TypeError, ValueError):
+        raise BadReply("malformed array") from None
+    if dtype.kind not in NUMERIC_KINDS or count > MAX_ELEMENTS or len(raw) != count * dtype.itemsize:
+        raise BadReply("malformed array")
+    array = np.frombuffer(raw, dtype=dtype).reshape(shape)
+    array = array.astype(dtype.newbyteorder("=")) if dtype.byteorder not in "=|" else array.copy()
     return array[()] if data.get("$scalar") else array
