@@ -18,16 +18,21 @@ MAX_DATA_BYTES = 64 * 1024 * 1024        # one data file that comes with a noteb
 MAX_DATA_TOTAL = 128 * 1024 * 1024       # all of them
 
 
-def _code_version():
-    """A hash of the code that decides grades: upgrading it regrades on the next run."""
-    import bpkit.checks
+def code_version(roots=None):
+    """A hash of all the code that decides grades: every file of grader/ and of bpkit/, which the
+    trusted tests import (bpkit.checks, bpkit.datasets, ...) and the sandbox runs. Changing any
+    of them regrades every submission on the next run."""
+    if roots is None:
+        import bpkit
+        roots = [Path(__file__).parent, Path(bpkit.__file__).parent]
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")) + [Path(bpkit.checks.__file__)]:
-        digest.update(path.read_bytes())
+    for root in map(Path, roots):
+        for path in sorted(root.rglob("*.py")):
+            digest.update(f"{path.relative_to(root)}\0".encode() + path.read_bytes())
     return digest.hexdigest()
 
 
-GRADER_VERSION = _code_version()
+GRADER_VERSION = code_version()
 
 
 def read_regular_file(path, limit):
@@ -114,11 +119,13 @@ def read_notebook(path):
 
 
 def fingerprint(submission_dir, specs):
-    """Changes when the submission's notebooks or the tests change: the key for resuming."""
+    """Changes when the submission's notebooks, the grader's code or the assignment's spec (its
+    tests, points and read-only cells, from solutions/) change: the key for resuming."""
     digest = hashlib.sha256(GRADER_VERSION.encode())
     for name in sorted(specs):
         digest.update(repr([(t.grade_id, t.points, t.source)
                             for t in specs[name].tests.values()]).encode())
+        digest.update(repr([(c.grade_id, c.kind, c.source) for c in specs[name].cells]).encode())
         data, reason = read_regular_file(Path(submission_dir) / f"{name}.ipynb",
                                          MAX_NOTEBOOK_BYTES)
         digest.update(data if data is not None else f"<{reason}>".encode())
