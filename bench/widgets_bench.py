@@ -84,52 +84,54 @@ def baseline_calls(figsize, dpi=96):
 # every move, as the widgets did before bpkit.live: a new figure, laid out and drawn in full.
 
 def nb01_widget():
-    from bpkit import widgets
+    from bpkit.views.neuron import NeuronView
     ns = load_notebook("01_forward_pass", "neuron_explorer(")
     neuron = lambda x, w, b: ns["sigmoid"](ns["dense"](x, w[:, None], np.array([b])))[:, 0]  # noqa: E731
     x, y = ns["two_blobs"](100, seed=0)
-    return (lambda: widgets.NeuronView(x, y),
+    return (lambda: NeuronView(x, y),
             [lambda view, w1=w1: view.update(neuron, "sigmoid", w1, -1.0, 0.5)
              for w1 in np.linspace(-2.0, 2.0, 9)])
 
 
 def nb02_widget():
-    from bpkit import loss_explorer
+    from bpkit.views.losses import LossView
     ns = load_notebook("02_loss_functions", "loss_explorer(")
     losses = {"MSE": ns["mse_loss"], "BCE": ns["binary_cross_entropy"]}
-    return (lambda: loss_explorer.LossView(losses),
+    return (lambda: LossView(losses),
             [lambda view, p=p: view.update(p, 1.0) for p in np.linspace(0.05, 0.95, 9)])
 
 
 def nb03_widget():
-    from bpkit import graphs
+    from bpkit.plots.graph_trace import EXPRESSIONS
+    from bpkit.views.graph import GraphView
     ns = load_notebook("03_chain_rule", "graph_explorer(")
-    name = next(iter(graphs.EXPRESSIONS))
-    return (lambda: graphs.GraphView(ns["Value"]),
-            [lambda view, a=a: view.update(graphs.EXPRESSIONS[name], name, {"a": a, "b": -0.5})
+    name = next(iter(EXPRESSIONS))
+    return (lambda: GraphView(ns["Value"]),
+            [lambda view, a=a: view.update(EXPRESSIONS[name], name, {"a": a, "b": -0.5})
              for a in np.linspace(-2.0, 2.0, 9)])
 
 
 def nb04_widgets():
-    from bpkit import gradcheck
+    from bpkit.plots.backprop import nudge_curve
+    from bpkit.views.nudge import NudgeView
     ns = load_notebook("04_backward_pass", "nudge_explorer(")
     params = ns["init_params"](D=2, H=16, C=2)
     x, y = ns["x_moons"], ns["y_moons"]
     deltas = np.linspace(-1.0, 1.0, 81)
 
     def curve(column):  # what the widget computes when another weight is picked
-        return gradcheck.nudge_curve(ns["two_layer_loss"], params, x, y, "W1", (0, column), deltas)
+        return nudge_curve(ns["two_layer_loss"], params, x, y, "W1", (0, column), deltas)
     first = curve(0)
-    make = lambda: gradcheck.NudgeView("cross-entropy loss (nats)")  # noqa: E731
+    make = lambda: NudgeView("cross-entropy loss (nats)")  # noqa: E731
     nudges = [lambda view, d=d: view.update(first, d) for d in np.linspace(-1.0, 1.0, 9)]
     entries = [lambda view, c=c: view.update(curve(c), 0.5) for c in range(8)]
     return (make, nudges), (make, entries)
 
 
 def nb05_widget():
-    from bpkit import descent
+    from bpkit.views.descent import DescentView
     ns = load_notebook("05_gradient_descent", "learning_rate_explorer(")
-    return (lambda: descent.DescentView(ns["bowl_loss"]),
+    return (lambda: DescentView(ns["bowl_loss"]),
             [lambda view, r=r: view.update(ns["bowl_grad"], ns["sgd"], ns["w_start"], r, 30)
              for r in np.geomspace(0.01, 0.5, 9)])
 

@@ -1,14 +1,13 @@
 """Friendly error display in Jupyter: a not-yet-written exercise says so instead of a traceback."""
 import traceback
 
-_STUB_HELP = ("{name} is not written yet: replace `raise NotImplementedError()` in its cell with "
-              "your code and run that cell again.")
+from bpkit.checks.core import not_written
 
 
 def _show_stub(shell, etype, value, tb, tb_offset=None):
     frames = traceback.extract_tb(tb)
     name = f"`{frames[-1].name}`" if frames and frames[-1].name != "<module>" else "This exercise"
-    stb = [f"\x1b[1;33m✎ {_STUB_HELP.format(name=name)}\x1b[0m"]
+    stb = [f"\x1b[1;33m✎ {not_written(name, then='and run that cell again')}\x1b[0m"]
     shell._showtraceback(etype, value, stb)
     return stb
 

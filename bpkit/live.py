@@ -3,8 +3,9 @@
 Most of a matplotlib redraw goes into what a slider does not change: axes, ticks, tick labels,
 colour bars. `LiveFigure` draws those once into a background; on each slider move it pastes the
 background back, draws only the artists that move, and encodes the PNG with fast compression.
-The widgets' views (`NeuronView`, `LossView`, ...) own one each; the outputs it returns are ready
-for an ipywidgets `Output` widget's `outputs`.
+The widgets' views (bpkit.views) own one each; the outputs it returns are ready for an ipywidgets
+`Output` widget's `outputs`. `guarded` turns the learner's unwritten or failing function into a
+note instead of a picture, and `explorer` builds a widget: controls above a live picture.
 
     live = LiveFigure(figsize=(6, 4))
     ax = live.figure.add_subplot()
@@ -17,17 +18,21 @@ for an ipywidgets `Output` widget's `outputs`.
 """
 import base64
 import io
+import os
 
 import numpy as np
 
-__all__ = ["LiveFigure", "stdout_output", "png_output", "unwritten_output"]
+from bpkit.checks.core import describe_exception
+
+__all__ = ["LiveFigure", "stdout_output", "png_output", "unwritten_output", "guarded",
+           "headless", "explorer"]
 
 
 class LiveFigure:
     """A pyplot-free Figure whose moving artists are redrawn over a cached background."""
 
     def __init__(self, figsize, dpi=96, layout="constrained"):
-        # imported here: the checks import bpkit.live's output helpers and should stay quick
+        # imported here: bpkit.live imports quickly for the views that never draw (headless)
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
         # pyplot-free: nothing is registered with pyplot, nothing to close, nothing shown twice
@@ -110,3 +115,45 @@ def stdout_output(text):
 def unwritten_output(name):
     """The note a widget shows instead of its picture while the learner's `name` is a stub."""
     return stdout_output(f"Write {name} above first: this picture uses your own function.")
+
+
+def guarded(name, compute, who=None):
+    """(compute(), None), or (None, outputs telling the learner why there is no picture): their
+    `name` still holds its stub, or `who` (default: name) raised. A widget's callback would
+    otherwise hide the traceback."""
+    try:
+        return compute(), None
+    except NotImplementedError:
+        return None, (unwritten_output(name),)
+    except Exception as exc:  # the learner's bug, shown as a one-line message
+        return None, (stdout_output(f"{who or name} raised {describe_exception(exc)}"),)
+
+
+def headless():
+    """True where no one will see a widget: the grader sets BPKIT_HEADLESS=1 in its sandbox."""
+    return os.environ.get("BPKIT_HEADLESS") == "1"
+
+
+def explorer(make_controls, draw):
+    """An ipywidgets VBox: the controls above a picture that follows them.
+
+    make_controls(widgets) -> {name: control}, given the ipywidgets module (imported here, lazily:
+    bpkit imports without a notebook frontend). draw(values) -> outputs for the picture, values
+    being {name: control.value}. None when headless, without importing ipywidgets.
+    """
+    if headless():
+        return None
+    import ipywidgets as widgets
+
+    controls = make_controls(widgets)
+    picture = widgets.Output()
+
+    def redraw(change=None):
+        # Replacing `outputs` in one step swaps the picture without flicker, like
+        # clear_output(wait=True), and also works where no kernel captures output (tests).
+        picture.outputs = draw({name: control.value for name, control in controls.items()})
+
+    for control in controls.values():
+        control.observe(redraw, names="value")
+    redraw()
+    return widgets.VBox([*controls.values(), picture])

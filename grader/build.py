@@ -1,4 +1,5 @@
-"""Generating the student notebooks (notebooks/) from the single source (solutions/) with nbgrader."""
+"""Generating the student notebooks (notebooks/) from the single source (solutions/), with
+nbgrader."""
 import filecmp
 import shutil
 import subprocess

@@ -1,25 +1,14 @@
-"""Starting the worker in a sandbox and talking to it.
+"""Starting a submission's worker in its sandbox, and the processes that serve its tests.
 
-With bubblewrap (Linux), the worker sees a read-only system, the Python installation and bpkit,
-a fresh size-limited home (the submission's data files, copied in by the worker itself before any
-student code runs) and a private /tmp, and nothing else: not the course folder, the gradebook,
-other submissions or the network. Without bubblewrap it runs as an ordinary process with resource
-limits, and `isolation_warning()` says what that leaves open.
-
-The grader never follows a link the submission could have made and never writes where the
-submission can write: its own files (the staged data files, the worker's log) live in a private
-folder that is never mounted into the sandbox, and the sandbox's home is a tmpfs that vanishes
-with the worker.
+A Sandbox holds the worker that runs the student's cells (restartable) and the snapshots forked
+from it that serve the tests; every request to them has a deadline the grader keeps (Channel).
+How the sandbox is built and emptied is in grader.isolation; its budgets in grader.confine.
 """
-import atexit
-import functools
-import itertools
 import json
 import os
 import shutil
 import signal
 import socket
-import stat
 import subprocess
 import sys
 import tempfile
@@ -28,15 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.channel import Channel, RemoteError, SandboxDied  # noqa: F401 (re-exported)
-from grader import confine
 from grader.confine import Cgroup
-
-WORKER = Path(__file__).with_name("worker.py")
-SANDBOX_WORKER = "/opt/bpgrader/worker.py"
-SANDBOX_HOME = "/home/student"  # the worker's home and working folder inside the sandbox
-SANDBOX_STAGE = "/opt/bpgrader/stage"  # the staged data files, read-only inside the sandbox
-
-MiB = 1024 * 1024
+from grader.isolation import (SANDBOX_HOME, SANDBOX_STAGE, WORKER, MiB, bwrap_available,
+                              isolation_warning)  # noqa: F401 (re-exported)
+from grader.isolation import (bwrap_command, closing, finish_at_exit, finish_closing, kill,
+                              process_tree, sandbox_uid, sweep_private_folders, write_stage)
 
 
 @dataclass
@@ -61,135 +46,22 @@ class SandboxUnavailable(Exception):
     """The worker could not even start: a fault of the grader or the machine, not the student."""
 
 
-@functools.lru_cache(maxsize=None)
-def bwrap_available():
-    path = shutil.which("bwrap")
-    if not path or not sys.platform.startswith("linux"):
-        return None
-    probe = subprocess.run([path, "--ro-bind", "/", "/", "--unshare-all", "true"],
-                           capture_output=True)
-    return path if probe.returncode == 0 else None
 
 
-def isolation_warning(chosen=False):
-    """What running without bubblewrap leaves open; chosen: --isolation none was asked for."""
-    why = ("--isolation none was chosen" if chosen
-           else "bubblewrap (bwrap) is not available")
-    return (f"WARNING: {why}, so submissions run as ordinary processes with resource limits "
-            "only. Their code can read every file you can read (solutions, hidden tests, other "
-            "submissions), write where you can write and use the network. Install bubblewrap "
-            "(Debian/Ubuntu: apt-get install bubblewrap) before grading submissions you do not "
-            "trust.")
 
 
-# As root, each sandbox runs as a uid of its own (no account has it), so that the process-count
-# limit counts one submission's processes only: 10**9 + (grading process id, a counter)
-_counter = itertools.count()
 
 
-def sandbox_uid():
-    return 1_000_000_000 + ((os.getpid() & 0x3FFFFF) << 8) + (next(_counter) & 0xFF)
 
 
-def process_tree(root):
-    """{host pid: pid inside the sandbox's pid namespace} of `root` and all its descendants."""
-    parents = {}
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                with open(f"/proc/{name}/stat", "rb") as handle:
-                    data = handle.read()
-            except OSError:
-                continue
-            parents.setdefault(int(data[data.rindex(b")") + 2:].split()[1]), []).append(int(name))
-    tree, todo = {}, [root]
-    while todo:
-        pid = todo.pop()
-        try:
-            with open(f"/proc/{pid}/status") as handle:
-                nspid = next(line for line in handle if line.startswith("NSpid:"))
-            tree[pid] = int(nspid.split()[-1])
-        except (OSError, StopIteration, ValueError):
-            continue
-        todo += parents.get(pid, [])
-    return tree
 
 
-def kill(pids):
-    for pid in pids:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
 
 
-@functools.lru_cache(maxsize=None)
-def _matplotlib_font_cache():
-    """This environment's matplotlib font list (built once), or None."""
-    try:
-        import matplotlib
-        import matplotlib.font_manager  # noqa: F401 (builds the font list if missing)
-    except ImportError:
-        return None
-    found = sorted(Path(matplotlib.get_cachedir()).glob("fontlist-*.json"))
-    return found[-1] if found else None
 
 
-def _write_stage(stage, files):
-    """The grader's own copy of what the worker starts with: the data files and matplotlib's font
-    list (without it every worker rebuilds the list: about a second per notebook)."""
-    stage.mkdir(mode=0o755)
-    for name, data in files.items():
-        (stage / name).write_bytes(data)
-        (stage / name).chmod(0o644)
-    cache = _matplotlib_font_cache()
-    if cache is not None:
-        (stage / ".matplotlib").mkdir(mode=0o755, exist_ok=True)
-        shutil.copyfile(cache, stage / ".matplotlib" / cache.name)
-        (stage / ".matplotlib" / cache.name).chmod(0o644)
 
 
-def _bwrap_command(bwrap, stage, limits, python):
-    """Mount only what the worker needs; everything else does not exist inside."""
-    prefix = Path(sys.prefix).resolve()
-    base_prefix = Path(sys.base_prefix).resolve()
-    import bpkit
-    bpkit_dir = Path(bpkit.__file__).resolve().parent
-    if os.geteuid() == 0:
-        # As root: no user namespace, so that the worker can become the real user `nobody`
-        # (then the process-count limit applies, and root's files are out of reach); it keeps
-        # only the capabilities to do that, and drops them with its uid.
-        isolate = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
-                   "--unshare-cgroup-try", "--cap-drop", "ALL", "--cap-add", "CAP_SETUID",
-                   "--cap-add", "CAP_SETGID"]
-    else:
-        isolate = ["--unshare-all", "--cap-drop", "ALL"]
-    cmd = [bwrap, *isolate, "--die-with-parent", "--new-session", "--proc", "/proc",
-           "--dev", "/dev", "--perms", "1777", "--size", str(max(limits.disk // 4, MiB)),
-           "--tmpfs", "/tmp"]
-    system = [d for d in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc")
-              if os.path.exists(d)]
-    for system_dir in system:
-        cmd += ["--ro-bind", system_dir, system_dir]
-    made = set()
-    for tree in sorted({base_prefix, prefix, bpkit_dir}):
-        # bwrap copies the host's modes for the folders above a mount (/root is 0700): make
-        # them traversable so that the unprivileged worker can reach Python and bpkit
-        for parent in reversed(tree.parents):
-            if str(parent) == "/" or parent in made or any(
-                    parent == Path(d) or Path(d) in parent.parents for d in system):
-                continue
-            cmd += ["--perms", "0755", "--dir", str(parent)]
-            made.add(parent)
-        cmd += ["--ro-bind", str(tree), str(tree)]
-    # the home is a tmpfs: its size is bounded, and nothing the submission leaves in it (a link,
-    # a fifo) is ever seen by the grader, which reads and writes none of it
-    cmd += ["--perms", "0755", "--dir", str(Path(SANDBOX_WORKER).parent),
-            "--ro-bind", str(WORKER), SANDBOX_WORKER, "--ro-bind", str(stage), SANDBOX_STAGE,
-            "--perms", "0755", "--dir", "/home", "--perms", "0777",
-            "--size", str(max(limits.disk, MiB)), "--tmpfs", SANDBOX_HOME,
-            "--chdir", SANDBOX_HOME, "--"]
-    return cmd + [python, "-I", SANDBOX_WORKER]
 
 
 class Sandbox:
@@ -245,9 +117,9 @@ class Sandbox:
         """A fresh home for this start: in bubblewrap a new tmpfs that the worker fills from the
         read-only stage; without it a new folder that the grader fills before the worker runs."""
         if self.private is None:
-            _sweep_private_folders()
+            sweep_private_folders()
             self.private = Path(tempfile.mkdtemp(prefix=f"bpgrade-{os.getpid()}-"))
-            _write_stage(self.private / "stage", self.files)
+            write_stage(self.private / "stage", self.files)
         if self.bwrap:
             return SANDBOX_HOME, SANDBOX_STAGE
         home = self.private / f"home-{self.generation}"
@@ -264,7 +136,7 @@ class Sandbox:
         argv = [str(theirs.fileno()), json.dumps(rlimits), stage]
         python = sys.executable
         if self.bwrap:
-            cmd = _bwrap_command(self.bwrap, self.private / "stage", self.limits, python) + argv
+            cmd = bwrap_command(self.bwrap, self.private / "stage", self.limits, python) + argv
         else:
             cmd = [python, "-I", str(WORKER)] + argv
         if self.cgroup is None and self.generation == 0:
@@ -385,49 +257,20 @@ class Sandbox:
             except (ProcessLookupError, PermissionError):
                 pass
         finish_closing()
-        _finish_at_exit()
-        _closing.append((self.proc, self.cgroup, self.private))
+        finish_at_exit()
+        closing.append((self.proc, self.cgroup, self.private))
         self.proc = self.main = self.cgroup = self.private = None
         self.snapshots, self.known = [], set()
 
 
-_closing = []  # (process, cgroup, private folder) of sandboxes killed, not yet cleaned up
 
 
-@functools.lru_cache(maxsize=None)
-def _sweep_private_folders():
-    """Remove the private folders of graders that were killed outright (SIGKILL)."""
-    for folder in Path(tempfile.gettempdir()).glob("bpgrade-*-*"):
-        owner = folder.name.split("-")[1]
-        info = folder.lstat()
-        if (owner.isdigit() and not confine.alive(int(owner)) and stat.S_ISDIR(info.st_mode)
-                and info.st_uid == os.geteuid()):
-            shutil.rmtree(folder, ignore_errors=True)
 
 
-def finish_closing():
-    """Reap the killed sandboxes, remove their cgroups and private folders."""
-    while _closing:
-        proc, cgroup, private = _closing.pop()
-        if proc is not None:
-            proc.wait()
-        if cgroup is not None:
-            cgroup.remove()
-        if private is not None:
-            shutil.rmtree(private, ignore_errors=True)  # rmtree never follows links
 
 
-@functools.lru_cache(maxsize=None)
-def _registered(pid):
-    # a worker of a process pool ends without atexit, and multiprocessing clears the finalisers
-    # it inherits: register in each process, its own finaliser and atexit both
-    from multiprocessing import util
-    util.Finalize(None, finish_closing, exitpriority=10)
-    atexit.register(finish_closing)
 
 
-def _finish_at_exit():
-    _registered(os.getpid())
 
 
 GRACE_EXIT = 2.0  # seconds to wait for the exit status of a worker that closed its channel

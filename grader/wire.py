@@ -1,8 +1,9 @@
 """Turning the sandbox's replies into plain values, trusting nothing in them.
 
 Only JSON scalars, lists, tuples, string-keyed dicts and numeric ndarrays (built from raw bytes
-with a dtype checked against the numeric kinds, as the base ndarray class) come out of `decode`. Anything else the student's
-code returned stays in the sandbox and is represented here by an inert `RemoteObject` handle.
+with a dtype checked against the numeric kinds, as the base ndarray class) come out of `decode`.
+Anything else the student's code returned stays in the sandbox and is represented here by an
+inert `RemoteObject` handle.
 """
 import base64
 import math
@@ -150,7 +151,8 @@ def _decode_array(data):
         raw = base64.b64decode(raw, validate=True)
     except (TypeError, ValueError):
         raise BadReply("malformed array") from None
-    if dtype.kind not in NUMERIC_KINDS or count > MAX_ELEMENTS or len(raw) != count * dtype.itemsize:
+    if (dtype.kind not in NUMERIC_KINDS or count > MAX_ELEMENTS
+            or len(raw) != count * dtype.itemsize):
         raise BadReply("malformed array")
     array = np.frombuffer(raw, dtype=dtype).reshape(shape)
     array = array.astype(dtype.newbyteorder("=")) if dtype.byteorder not in "=|" else array.copy()

@@ -2,8 +2,9 @@
 
 It executes notebook cells in an IPython shell and answers the grader's requests to call the
 functions the cells defined. Everything it sends back is plain data: JSON, with numeric arrays as
-their raw bytes, dtype and shape. The grader treats all of it as untrusted (this process runs the student's code, so the
-student controls it); it never sends anything that could run code in the grader.
+their raw bytes, dtype and shape. The grader treats all of it as untrusted (this process runs the
+student's code, so the student controls it); it never sends anything that could run code in the
+grader.
 
 The grader talks to it over one Unix socket. A "snapshot" request forks the worker: the child
 serves the grader on a socket the grader passes along with the request, so that the tests of one
@@ -100,7 +101,8 @@ class Worker:
         if type(value) is int:
             return value if abs(value) < 2 ** 63 else {"$float": repr(float(value))}
         if type(value) is float:
-            return value if value == value and abs(value) != float("inf") else {"$float": repr(value)}
+            finite = value == value and abs(value) != float("inf")
+            return value if finite else {"$float": repr(value)}
         if isinstance(value, np.ndarray) and value.dtype.kind in "biufc" and value.size <= 10**7:
             return self.array(value.view(np.ndarray))
         if isinstance(value, np.generic) and value.dtype.kind in "biufc":

@@ -1,5 +1,6 @@
-"""Tests of bpkit.descent: loss grids, descent paths, the progress line, the plots and the
-learning-rate explorer. Every update rule and classifier is defined here, in the test."""
+"""Tests of bpkit.plots.descent and bpkit.views (descent, progress): loss grids, descent paths,
+the progress line, the plots and the learning-rate explorer. Every update rule and classifier
+is defined here, in the test."""
 import matplotlib
 
 matplotlib.use("Agg")
@@ -9,7 +10,9 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from bpkit import descent  # noqa: E402
+from bpkit.plots.descent import BLOWUP, decision_grid, descent_path, loss_grid, path_summary, plot_decision_boundary, plot_descent, plot_loss_curves, plot_path_losses  # noqa: E402
+from bpkit.views.descent import learning_rate_explorer  # noqa: E402
+from bpkit.views.progress import TrainingProgress, progress_line  # noqa: E402
 
 
 def bowl_loss(w):
@@ -46,7 +49,7 @@ def close_figures():
 
 
 def test_loss_grid_shape_orientation_and_values():
-    grid = descent.loss_grid(bowl_loss, xlim=(-2.0, 2.0), ylim=(-1.0, 1.0), n=5)
+    grid = loss_grid(bowl_loss, xlim=(-2.0, 2.0), ylim=(-1.0, 1.0), n=5)
     np.testing.assert_allclose(grid["w1"], [-2, -1, 0, 1, 2])
     np.testing.assert_allclose(grid["w2"], [-1, -0.5, 0, 0.5, 1])
     # loss[i, j] is the loss at (w1[j], w2[i])
@@ -55,7 +58,7 @@ def test_loss_grid_shape_orientation_and_values():
 
 
 def test_descent_path_follows_the_update_from_w0():
-    path = descent.descent_path(bowl_grad, plain_update, [-4.0, 2.0], 0.1, num_steps=3)
+    path = descent_path(bowl_grad, plain_update, [-4.0, 2.0], 0.1, num_steps=3)
     assert path.shape == (4, 2) and path.dtype == np.float64
     w1 = -4.0 * 0.9 ** np.arange(4)  # each step multiplies w1 by 1 - 0.1
     w2 = np.array([2.0, 0.0, 0.0, 0.0])  # and w2 by 1 - 10 * 0.1 = 0
@@ -70,40 +73,40 @@ def test_descent_path_passes_the_learning_rate_and_the_returned_config():
         config = dict(config, calls=config.get("calls", 0) + 1)
         return w - config["learning_rate"] * dw, config
 
-    descent.descent_path(bowl_grad, recording_update, [1.0, 1.0], 0.05, num_steps=3)
+    descent_path(bowl_grad, recording_update, [1.0, 1.0], 0.05, num_steps=3)
     assert seen == [{"learning_rate": 0.05}, {"learning_rate": 0.05, "calls": 1},
                     {"learning_rate": 0.05, "calls": 2}]
 
 
 def test_descent_path_stops_when_the_weights_blow_up():
-    path = descent.descent_path(bowl_grad, plain_update, [-4.0, 2.0], 0.5, num_steps=100)
+    path = descent_path(bowl_grad, plain_update, [-4.0, 2.0], 0.5, num_steps=100)
     assert len(path) < 101  # |1 - 10 * 0.5| = 4: w2 quadruples each step
-    assert np.max(np.abs(path[-1])) > descent.BLOWUP
+    assert np.max(np.abs(path[-1])) > BLOWUP
     assert np.all(np.isfinite(path))
 
 
 def test_descent_path_keeps_every_point_even_for_an_in_place_update():
-    path = descent.descent_path(bowl_grad, in_place_update, [-4.0, 2.0], 0.1, num_steps=2)
+    path = descent_path(bowl_grad, in_place_update, [-4.0, 2.0], 0.1, num_steps=2)
     np.testing.assert_allclose(path[:, 0], [-4.0, -3.6, -3.24])
 
 
 def test_descent_path_names_a_wrong_shape():
     with pytest.raises(ValueError, match=r"shape \(1,\)"):
-        descent.descent_path(bowl_grad, lambda w, dw, c: (w[:1], c), [1.0, 1.0], 0.1)
+        descent_path(bowl_grad, lambda w, dw, c: (w[:1], c), [1.0, 1.0], 0.1)
 
 
 def test_path_summary_losses_and_verdicts():
-    good = descent.descent_path(bowl_grad, plain_update, [-4.0, 2.0], 0.1, num_steps=10)
-    summary = descent.path_summary(bowl_loss, good)
+    good = descent_path(bowl_grad, plain_update, [-4.0, 2.0], 0.1, num_steps=10)
+    summary = path_summary(bowl_loss, good)
     assert summary["steps"] == 10 and not summary["diverged"]
     assert summary["losses"][0] == 28.0 and summary["losses"][-1] < 1.0
-    bad = descent.descent_path(bowl_grad, plain_update, [-4.0, 2.0], 0.21, num_steps=10)
-    assert descent.path_summary(bowl_loss, bad)["diverged"]
+    bad = descent_path(bowl_grad, plain_update, [-4.0, 2.0], 0.21, num_steps=10)
+    assert path_summary(bowl_loss, bad)["diverged"]
 
 
 def test_decision_grid_shape_orientation_and_labels():
     x = np.array([[0.0, 0.0], [1.0, 2.0]])
-    grid = descent.decision_grid(above_the_diagonal, x, n=11, margin=0.5)
+    grid = decision_grid(above_the_diagonal, x, n=11, margin=0.5)
     assert grid["x1"][0] == -0.5 and grid["x1"][-1] == 1.5
     assert grid["x2"][0] == -0.5 and grid["x2"][-1] == 2.5
     assert grid["labels"].shape == (11, 11) and grid["labels"].dtype == np.int64
@@ -113,23 +116,23 @@ def test_decision_grid_shape_orientation_and_labels():
 
 def test_decision_grid_names_a_wrong_output_shape():
     with pytest.raises(ValueError, match="one class label per point"):
-        descent.decision_grid(lambda points: points, np.zeros((3, 2)), n=4)
+        decision_grid(lambda points: points, np.zeros((3, 2)), n=4)
 
 
 @pytest.mark.parametrize("epoch,expected_bar", [(0, 0), (5, 6), (20, 24), (25, 24)])
 def test_progress_line_fills_in_proportion(epoch, expected_bar):
-    line = descent.progress_line(epoch, 20, 0.123456, width=24)
+    line = progress_line(epoch, 20, 0.123456, width=24)
     assert line.count("█") == expected_bar and line.count("█") + line.count("░") == 24
     assert f"epoch {epoch:>2}/20" in line and "loss 0.1235" in line
 
 
 def test_progress_line_shows_seconds_when_given():
-    assert descent.progress_line(3, 10, 1.0, seconds=2.345).endswith("(2.3 s)")
+    assert progress_line(3, 10, 1.0, seconds=2.345).endswith("(2.3 s)")
 
 
 def test_training_progress_prints_outside_ipython_and_keeps_losses(capsys, monkeypatch):
     monkeypatch.delenv("BPKIT_HEADLESS", raising=False)
-    progress = descent.TrainingProgress(20, label="moons")
+    progress = TrainingProgress(20, label="moons")
     for epoch in range(1, 21):
         progress(epoch, 1.0 / epoch)
     lines = capsys.readouterr().out.splitlines()
@@ -140,7 +143,7 @@ def test_training_progress_prints_outside_ipython_and_keeps_losses(capsys, monke
 
 def test_training_progress_is_silent_when_headless(capsys, monkeypatch):
     monkeypatch.setenv("BPKIT_HEADLESS", "1")
-    progress = descent.TrainingProgress(5)
+    progress = TrainingProgress(5)
     progress(1, 0.5)
     assert capsys.readouterr().out == "" and progress.losses == [0.5]
 
@@ -151,10 +154,10 @@ def _labelled(ax, title_part):
 
 
 def test_plot_descent_draws_contours_paths_and_labels():
-    grid = descent.loss_grid(bowl_loss, n=31)
-    paths = {"η = 0.1": descent.descent_path(bowl_grad, plain_update, [-4.0, 2.0], 0.1),
-             "η = 0.01": descent.descent_path(bowl_grad, plain_update, [-4.0, 2.0], 0.01)}
-    fig = descent.plot_descent(grid, paths, title="Two paths")
+    grid = loss_grid(bowl_loss, n=31)
+    paths = {"η = 0.1": descent_path(bowl_grad, plain_update, [-4.0, 2.0], 0.1),
+             "η = 0.01": descent_path(bowl_grad, plain_update, [-4.0, 2.0], 0.01)}
+    fig = plot_descent(grid, paths, title="Two paths")
     assert isinstance(fig, Figure)
     ax = fig.axes[0]
     _labelled(ax, "Two paths")
@@ -164,14 +167,14 @@ def test_plot_descent_draws_contours_paths_and_labels():
 
 
 def test_plot_path_losses_uses_a_log_scale():
-    fig = descent.plot_path_losses({"a": [10.0, 1.0, 0.1]})
+    fig = plot_path_losses({"a": [10.0, 1.0, 0.1]})
     _labelled(fig.axes[0], "Loss along each path")
     assert fig.axes[0].get_yscale() == "log"
 
 
 def test_plot_loss_curves_takes_histories_and_step_pairs():
     fig, ax = plt.subplots()
-    descent.plot_loss_curves({"per epoch": [0.7, 0.5, 0.4],
+    plot_loss_curves({"per epoch": [0.7, 0.5, 0.4],
                               "per step": (np.array([10, 20, 30]), [0.6, 0.5, 0.45])},
                              ax=ax, title="Curves", log=True)
     _labelled(ax, "Curves")
@@ -184,7 +187,7 @@ def test_plot_loss_curves_takes_histories_and_step_pairs():
 def test_plot_decision_boundary_draws_regions_points_and_legend():
     x = np.random.default_rng(0).normal(size=(40, 2))
     y = above_the_diagonal(x)
-    fig = descent.plot_decision_boundary(above_the_diagonal, x, y, title="Diagonal", n=50)
+    fig = plot_decision_boundary(above_the_diagonal, x, y, title="Diagonal", n=50)
     ax = fig.axes[0]
     _labelled(ax, "Diagonal")
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["class 0", "class 1"]
@@ -193,12 +196,12 @@ def test_plot_decision_boundary_draws_regions_points_and_legend():
 
 def test_learning_rate_explorer_is_none_when_headless(monkeypatch):
     monkeypatch.setenv("BPKIT_HEADLESS", "1")
-    assert descent.learning_rate_explorer(bowl_loss, bowl_grad, plain_update, [-4, 2]) is None
+    assert learning_rate_explorer(bowl_loss, bowl_grad, plain_update, [-4, 2]) is None
 
 
 def test_learning_rate_explorer_redraws_on_the_slider(monkeypatch):
     monkeypatch.delenv("BPKIT_HEADLESS", raising=False)
-    box = descent.learning_rate_explorer(bowl_loss, bowl_grad, plain_update, [-4.0, 2.0],
+    box = learning_rate_explorer(bowl_loss, bowl_grad, plain_update, [-4.0, 2.0],
                                          learning_rate=0.05, num_steps=10)
     rate, steps, picture = box.children
     first = picture.outputs[0]
@@ -211,7 +214,7 @@ def test_learning_rate_explorer_redraws_on_the_slider(monkeypatch):
 
 def test_learning_rate_explorer_says_when_the_update_is_not_written(monkeypatch):
     monkeypatch.delenv("BPKIT_HEADLESS", raising=False)
-    box = descent.learning_rate_explorer(bowl_loss, bowl_grad, unwritten_update, [-4.0, 2.0])
+    box = learning_rate_explorer(bowl_loss, bowl_grad, unwritten_update, [-4.0, 2.0])
     assert box.children[2].outputs[0]["text"].startswith("Write unwritten_update above first")
 
 
@@ -221,6 +224,6 @@ def test_learning_rate_explorer_reports_an_error_in_the_update(monkeypatch):
     def broken_update(w, dw, config):
         return w - config["lr"] * dw, config
 
-    box = descent.learning_rate_explorer(bowl_loss, bowl_grad, broken_update, [-4.0, 2.0])
+    box = learning_rate_explorer(bowl_loss, bowl_grad, broken_update, [-4.0, 2.0])
     text = box.children[2].outputs[0]["text"]
     assert text.startswith("broken_update raised KeyError") and 'config["lr"]' in text

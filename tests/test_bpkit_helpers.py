@@ -1,4 +1,5 @@
-"""Tests of bpkit's datasets, plots and widget functions. Every neuron is defined here, in the test.
+"""Tests of bpkit.datasets, bpkit.plots.activations and bpkit.views.neuron. Every neuron is
+defined here, in the test.
 
 The widget tests build real ipywidgets without a kernel: the explorer writes its picture straight
 into the Output widget's `outputs`, so a redraw is visible here too.
@@ -14,7 +15,9 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from bpkit import datasets, plotting, widgets  # noqa: E402
+from bpkit import datasets  # noqa: E402
+from bpkit.plots.activations import plot_activations, plot_neuron_surface  # noqa: E402
+from bpkit.views.neuron import neuron_explorer, neuron_grid  # noqa: E402
 
 
 def sigmoid_neuron(x, w, b):
@@ -111,7 +114,6 @@ def test_digits_are_scikit_learns_split(seed, test_size):
 
 def test_datasets_never_import_scikit_learn():
     import subprocess
-    import sys
     code = ("import sys, bpkit.datasets as d; d.moons(); d.digits(); "
             "print(any(m.startswith('sklearn') for m in sys.modules))")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -119,7 +121,7 @@ def test_datasets_never_import_scikit_learn():
 
 
 def test_neuron_grid_shapes_orientation_and_level():
-    grid = widgets.neuron_grid(sigmoid_neuron, 2.0, 0.0, 0.5, lim=2.0, n=11)
+    grid = neuron_grid(sigmoid_neuron, 2.0, 0.0, 0.5, lim=2.0, n=11)
     assert grid["x1"].shape == (11,) and grid["x2"].shape == (11,)
     assert grid["a"].shape == (11, 11) and grid["a"].dtype == np.float64
     np.testing.assert_array_equal(grid["w"], [2.0, 0.0])
@@ -130,14 +132,14 @@ def test_neuron_grid_shapes_orientation_and_level():
 
 
 def test_neuron_grid_takes_n_by_1_outputs_and_picks_level_zero_for_tanh_like():
-    grid = widgets.neuron_grid(tanh_like_neuron, 1.0, 1.0, 0.0, n=21)
+    grid = neuron_grid(tanh_like_neuron, 1.0, 1.0, 0.0, n=21)
     assert grid["a"].shape == (21, 21)
     assert grid["a"].min() < 0.0 and grid["level"] == 0.0
 
 
 def test_neuron_grid_output_changes_with_w1():
-    before = widgets.neuron_grid(sigmoid_neuron, 1.0, -1.0, 0.0)["a"]
-    after = widgets.neuron_grid(sigmoid_neuron, 3.0, -1.0, 0.0)["a"]
+    before = neuron_grid(sigmoid_neuron, 1.0, -1.0, 0.0)["a"]
+    after = neuron_grid(sigmoid_neuron, 3.0, -1.0, 0.0)["a"]
     assert np.abs(after - before).max() > 0.1
 
 
@@ -148,13 +150,13 @@ def test_neuron_grid_calls_the_neuron_once_with_all_points():
         calls.append((x.shape, x.dtype, w.shape, type(b)))
         return sigmoid_neuron(x, w, b)
 
-    widgets.neuron_grid(counting_neuron, 1.0, 2.0, 3.0, n=81)
+    neuron_grid(counting_neuron, 1.0, 2.0, 3.0, n=81)
     assert calls == [((81 * 81, 2), np.float64, (2,), float)]
 
 
 def test_neuron_grid_names_a_wrong_output_shape():
     with pytest.raises(ValueError, match=r"returned shape \(9, 2\)"):
-        widgets.neuron_grid(lambda x, w, b: x, 1.0, 1.0, 0.0, n=3)
+        neuron_grid(lambda x, w, b: x, 1.0, 1.0, 0.0, n=3)
 
 
 def _assert_labelled(fig, title_part):
@@ -164,7 +166,7 @@ def _assert_labelled(fig, title_part):
 
 
 def test_plot_activations_labels_and_one_line_per_function():
-    fig = plotting.plot_activations({"sigmoid": lambda z: 1 / (1 + np.exp(-z)),
+    fig = plot_activations({"sigmoid": lambda z: 1 / (1 + np.exp(-z)),
                                      "step": lambda z: (z > 0).astype(float)})
     assert isinstance(fig, Figure)
     _assert_labelled(fig, "Activation functions")
@@ -177,7 +179,7 @@ def test_plot_activations_skips_an_unwritten_function():
     def tanh(z):
         raise NotImplementedError()
 
-    fig = plotting.plot_activations({"step": lambda z: (z > 0) * 1.0, "tanh": tanh})
+    fig = plot_activations({"step": lambda z: (z > 0) * 1.0, "tanh": tanh})
     ax = fig.axes[0]
     curves = [line.get_label() for line in ax.get_lines()
               if len(line.get_xdata()) > 2]  # not the zero axes, nor the legend's empty handle
@@ -188,8 +190,8 @@ def test_plot_activations_skips_an_unwritten_function():
 
 def test_plot_neuron_surface_has_labels_colorbar_and_classes():
     x, y = datasets.two_blobs(n=40)
-    grid = widgets.neuron_grid(sigmoid_neuron, 1.0, 1.0, 0.0, n=21)
-    fig = plotting.plot_neuron_surface(grid, points=x, labels=y)
+    grid = neuron_grid(sigmoid_neuron, 1.0, 1.0, 0.0, n=21)
+    fig = plot_neuron_surface(grid, points=x, labels=y)
     assert isinstance(fig, Figure)
     ax, colorbar = fig.axes
     _assert_labelled(fig, "w = (1.0, 1.0), b = 0.0")
@@ -200,8 +202,8 @@ def test_plot_neuron_surface_has_labels_colorbar_and_classes():
 
 
 def test_plot_neuron_surface_uses_the_grid_level_and_given_title():
-    grid = widgets.neuron_grid(tanh_like_neuron, 1.0, 0.0, 0.0, n=21)
-    fig = plotting.plot_neuron_surface(grid, title="my neuron")
+    grid = neuron_grid(tanh_like_neuron, 1.0, 0.0, 0.0, n=21)
+    fig = plot_neuron_surface(grid, title="my neuron")
     ax = fig.axes[0]
     assert ax.get_title() == "my neuron"
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a = 0"]
@@ -214,19 +216,11 @@ def _find(widget, kind):
     return found
 
 
-def test_importing_widgets_does_not_import_ipywidgets():
-    import subprocess
-    code = "import bpkit.widgets, sys; print('ipywidgets' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
-    assert result.stdout.strip() == "False"
-
-
 def test_neuron_explorer_builds_controls_and_redraws_on_change():
     import ipywidgets
 
     x, y = datasets.two_blobs(n=20)
-    box = widgets.neuron_explorer({"sigmoid": sigmoid_neuron, "tanh": tanh_like_neuron}, x, y)
+    box = neuron_explorer({"sigmoid": sigmoid_neuron, "tanh": tanh_like_neuron}, x, y)
     assert isinstance(box, ipywidgets.VBox)
     sliders = _find(box, ipywidgets.FloatSlider)
     assert [s.description for s in sliders] == ["w1", "w2", "b"]
@@ -244,7 +238,7 @@ def test_neuron_explorer_builds_controls_and_redraws_on_change():
 def test_neuron_explorer_asks_for_an_unwritten_activation():
     import ipywidgets
 
-    box = widgets.neuron_explorer({"sigmoid": sigmoid_neuron, "relu": unwritten_neuron})
+    box = neuron_explorer({"sigmoid": sigmoid_neuron, "relu": unwritten_neuron})
     (dropdown,) = _find(box, ipywidgets.Dropdown)
     (picture,) = _find(box, ipywidgets.Output)
     dropdown.value = "relu"
@@ -257,7 +251,7 @@ def test_neuron_explorer_leaves_no_pyplot_figures_behind():
     import ipywidgets
 
     plt.close("all")
-    box = widgets.neuron_explorer({"sigmoid": sigmoid_neuron})
+    box = neuron_explorer({"sigmoid": sigmoid_neuron})
     for value in (0.5, 1.5, 2.5):
         _find(box, ipywidgets.FloatSlider)[2].value = value
     assert plt.get_fignums() == []

@@ -8,10 +8,16 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from bpkit import descent, gradcheck, graphs, loss_explorer, plotting, widgets
+from bpkit.plots import colour_range  # noqa: E402
+from bpkit.plots.backprop import nudge_curve  # noqa: E402
+from bpkit.views.descent import DescentView  # noqa: E402
+from bpkit.views.graph import GraphView  # noqa: E402
+from bpkit.views.losses import LossView  # noqa: E402
+from bpkit.views.neuron import NeuronView  # noqa: E402
+from bpkit.views.nudge import NudgeView  # noqa: E402
 from bpkit.live import LiveFigure
-from test_bpkit_gradcheck import two_layer_loss  # the tests' own network
-from test_bpkit_graphs import Value  # the tests' own scalar autograd
+from test_bpkit_gradients import two_layer_loss  # the tests' own network
+from test_bpkit_graph import Value  # the tests' own scalar autograd
 
 
 def pixels(outputs):
@@ -76,23 +82,23 @@ def relu_neuron(x, w, b):
 def test_neuron_view_after_moves_shows_what_a_fresh_view_shows(neuron, name):
     points = np.random.default_rng(0).normal(size=(20, 2))
     labels = (points[:, 0] > 0).astype(int)
-    view = widgets.NeuronView(points, labels)
+    view = NeuronView(points, labels)
     for w1 in (1.0, -2.0, 0.4, 1.3):
         moved = view.update(neuron, name, w1, -1.0, 0.5)
-    fresh = widgets.NeuronView(points, labels).update(neuron, name, 1.3, -1.0, 0.5)
+    fresh = NeuronView(points, labels).update(neuron, name, 1.3, -1.0, 0.5)
     assert_same_picture(moved, fresh)
 
 
 def test_neuron_view_keeps_relu_colours_steady_and_notes_an_unwritten_neuron():
     a = np.array([[0.0, 3.7], [1.0, 2.0]])
-    steady = lambda a, level: plotting._colour_range(a, level, None, None, steady=True)  # noqa: E731
+    steady = lambda a, level: colour_range(a, level, None, None, steady=True)  # noqa: E731
     assert steady(a, 0.0) == (0.0, 5.0)
     assert steady(a * 3, 0.0) == (0.0, 20.0)
     assert steady(np.array([[-0.3, 0.2]]), 0.5) == (0.0, 1.0)
 
     def unwritten(x, w, b):
         raise NotImplementedError()
-    (note,) = widgets.NeuronView().update(unwritten, "tanh", 1.0, 1.0, 0.0)
+    (note,) = NeuronView().update(unwritten, "tanh", 1.0, 1.0, 0.0)
     assert "Write tanh above first" in note["text"]
 
 
@@ -107,21 +113,21 @@ def bce(p, y):
 
 def test_loss_view_after_moves_shows_what_a_fresh_view_shows():
     losses = {"MSE": mse, "BCE": bce}
-    view = loss_explorer.LossView(losses)
+    view = LossView(losses)
     for p in (0.3, 0.9, 0.1, 0.55):
         moved = view.update(p, 1.0)
     assert "p = 0.55" in moved[0]["data"]["text/plain"]
-    assert_same_picture(moved, loss_explorer.LossView(losses).update(0.55, 1.0))
+    assert_same_picture(moved, LossView(losses).update(0.55, 1.0))
     view.update(0.55, 0.0)  # another target: new curves
-    assert_same_picture(view.update(0.2, 0.0), loss_explorer.LossView(losses).update(0.2, 0.0))
+    assert_same_picture(view.update(0.2, 0.0), LossView(losses).update(0.2, 0.0))
 
 
 def test_graph_view_after_moves_shows_what_a_fresh_view_shows():
     expression = lambda a, b: a * b + a  # noqa: E731
-    view = graphs.GraphView(Value)
+    view = GraphView(Value)
     for a in (1.0, -2.0, 0.5):
         moved = view.update(expression, "a * b + a", {"a": a, "b": -0.5})
-    fresh = graphs.GraphView(Value).update(expression, "a * b + a", {"a": 0.5, "b": -0.5})
+    fresh = GraphView(Value).update(expression, "a * b + a", {"a": 0.5, "b": -0.5})
     assert_same_picture(moved, fresh)
 
 
@@ -131,14 +137,14 @@ def test_nudge_view_after_moves_and_another_weight_shows_what_a_fresh_view_shows
               "b2": np.zeros(2)}
     x, y = rng.normal(size=(12, 2)), rng.integers(0, 2, size=12)
     deltas = np.linspace(-1, 1, 41)
-    first = gradcheck.nudge_curve(two_layer_loss, params, x, y, "W1", (0, 0), deltas)
-    other = gradcheck.nudge_curve(two_layer_loss, params, x, y, "W2", (3, 1), deltas)
-    view = gradcheck.NudgeView("loss")
+    first = nudge_curve(two_layer_loss, params, x, y, "W1", (0, 0), deltas)
+    other = nudge_curve(two_layer_loss, params, x, y, "W2", (3, 1), deltas)
+    view = NudgeView("loss")
     for delta in (0.5, -0.25):
         view.update(first, delta)
     moved = view.update(other, 0.75)
     assert "W2[3, 1] by +0.75" in moved[0]["data"]["text/plain"]
-    assert_same_picture(moved, gradcheck.NudgeView("loss").update(other, 0.75))
+    assert_same_picture(moved, NudgeView("loss").update(other, 0.75))
 
 
 def bowl_loss(w):
@@ -158,11 +164,11 @@ def step(w, dw, config=None):
 
 def test_descent_view_after_moves_shows_what_a_fresh_view_shows():
     w0 = np.array([-4.0, 2.0])
-    view = descent.DescentView(bowl_loss)
+    view = DescentView(bowl_loss)
     for rate in (0.05, 0.19, 0.01, 0.12):
         moved = view.update(bowl_grad, step, w0, rate, 30)
     assert "learning rate 0.12" in moved[0]["data"]["text/plain"]
-    assert_same_picture(moved, descent.DescentView(bowl_loss).update(bowl_grad, step, w0, 0.12, 30))
+    assert_same_picture(moved, DescentView(bowl_loss).update(bowl_grad, step, w0, 0.12, 30))
     diverged = view.update(bowl_grad, step, w0, 0.3, 30)
     assert "diverged" in diverged[0]["data"]["text/plain"]
     assert math.isfinite(pixels(diverged).mean())

@@ -1,39 +1,14 @@
-"""Checks that tell a learner exactly what is wrong with an answer.
+"""Checks of values: an array against the expected one, with a message that names the mistake.
 
-A check calls the learner's function, compares what it returns with the expected value and either
-prints one success line (with the error and its tolerance) or raises `CheckFailed` with a message
-that names the mistake. The grader runs the very same checks in its own process, on the plain
-values a submission's function returned from its sandbox (see `invoke`).
+A check prints one success line (with the error and its tolerance) or raises CheckFailed. The
+grader runs the very same checks in its own process, on the plain values a submission's function
+returned from its sandbox.
 """
-import copy
-import traceback
-import warnings
-from dataclasses import dataclass, field
-
 import numpy as np
 
-__all__ = ["CheckFailed", "Invocation", "invoke", "check_array", "check_no_warnings",
-           "compare_arrays", "rel_error", "portable", "fail", "fail_on_error", "type_name"]
+from bpkit.checks.core import fail, fail_on_error, first_changed, invoke, type_name
 
-
-class CheckFailed(AssertionError):
-    """A check failed. `message` is for the learner; `detail` adds the expected values.
-
-    `public` says the same without anything the learner's code produced (no value, shape, type or
-    error text of theirs): the grader shows it for a hidden test, whose inputs must not reach the
-    student through what their code returns. None: the grader shows a general message instead.
-    """
-
-    def __init__(self, message, detail="", public=None):
-        super().__init__(message + (f"\n{detail}" if detail else ""))
-        self.message = message
-        self.detail = detail
-        self.public = public
-
-    def _render_traceback_(self):
-        # IPython shows this instead of a traceback: the message is the whole story.
-        lines = str(self).splitlines()
-        return [f"\x1b[1;31m✗ {lines[0]}\x1b[0m", *lines[1:]]
+__all__ = ["portable", "rel_error", "compare_arrays", "check_array", "check_no_warnings"]
 
 
 class portable:
@@ -53,51 +28,6 @@ class portable:
 
     def __repr__(self):
         return self.__bpkit_source__
-
-
-@dataclass
-class Invocation:
-    """What one call of a learner's function did: its value, warnings, error and inputs after.
-
-    warnings and args_after are None when they cannot be known from outside the learner's process
-    (the grader's sandbox): the checks that use them then teach in the notebook and grade nothing.
-    """
-    value: object = None
-    warnings: list = field(default_factory=list)
-    error: str = ""
-    args_after: tuple = ()
-
-
-def invoke(fn, *args, **kwargs):
-    """Call fn(*args, **kwargs) and record what it did, without letting an exception escape.
-
-    A grader proxy for a function that lives in a sandbox implements `__bpkit_invoke__` and returns
-    the same record, so every check below works on local and sandboxed functions alike.
-    """
-    if hasattr(type(fn), "__bpkit_invoke__"):
-        return fn.__bpkit_invoke__(args, kwargs)
-    if not callable(fn):
-        return Invocation(error=f"it is a {type(fn).__name__}, not a function")
-    call_args = copy.deepcopy(args)
-    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"):
-        warnings.simplefilter("always")
-        try:
-            value = fn(*call_args, **kwargs)
-        except Exception as exc:  # the learner's bug, reported as a message
-            return Invocation(error=describe_exception(exc), args_after=call_args)
-    return Invocation(value=value, args_after=call_args,
-                      warnings=[f"{w.category.__name__}: {w.message}" for w in caught])
-
-
-def describe_exception(exc):
-    """'ValueError: ... (line 4 of sigmoid: `return ...`)' for an exception the learner raised."""
-    text = f"{type(exc).__name__}: {exc}".rstrip(": ")
-    frames = traceback.extract_tb(exc.__traceback__)
-    if frames:
-        last = frames[-1]
-        code = f": `{last.line.strip()}`" if last.line else ""
-        text += f" (in {last.name}, line {last.lineno}{code})"
-    return text
 
 
 def rel_error(actual, expected, floor=1e-12):
@@ -126,16 +56,6 @@ def _shape_hint(shape, expected_shape):
     if len(shape) == 2 and len(expected_shape) == 2 and shape[0] == shape[1] != expected_shape[0]:
         return "a square result often comes from broadcasting a column against a row"
     return ""
-
-
-def fail(message, public=True, detail=""):
-    """Raise CheckFailed; public=True: the message holds nothing the learner's code produced."""
-    raise CheckFailed(message, detail, public=message if public is True else public)
-
-
-def type_name(value):
-    """The name of a value's type; an object the grader keeps in a sandbox says its own."""
-    return getattr(value, "__bpkit_type__", None) or type(value).__name__
 
 
 def _as_numeric_array(value, call):
@@ -220,31 +140,6 @@ def compare_arrays(actual, expected, *, call, rtol=1e-7, atol=1e-12, hints=None,
     return rel_error(array, expected, floor=atol / rtol)
 
 
-def _inputs_changed(args, args_after):
-    for position, (before, after) in enumerate(zip(args, args_after)):
-        if isinstance(before, np.ndarray):
-            after = np.asarray(after) if after is not None else None
-            if (after is None or after.shape != before.shape
-                    or not np.array_equal(after, before, equal_nan=True)):
-                return position
-        elif isinstance(before, dict):
-            changed = _inputs_changed([before[k] for k in before],
-                                      [dict(after).get(k) for k in before])
-            if changed is not None:
-                return position
-    return None
-
-
-def fail_on_error(result, name, call):
-    """Raise CheckFailed if the call raised: "not written yet" for the stub, else its error."""
-    if not result.error:
-        return
-    if result.error.startswith("NotImplementedError"):
-        fail(f"{name} is not written yet: replace `raise NotImplementedError()` in its cell with "
-             "your code, run that cell, then this one.")
-    fail(f"{call} raised {result.error}", f"{call} raised an exception.")
-
-
 def check_array(fn, args, expected, *, call=None, rtol=1e-7, atol=1e-12, hints=None,
                 arg_names=None, quiet=False):
     """Check that fn(*args) returns `expected` (float64, same shape, within tolerance).
@@ -260,9 +155,9 @@ def check_array(fn, args, expected, *, call=None, rtol=1e-7, atol=1e-12, hints=N
     inputs = {n: a for n, a in zip(arg_names, args) if isinstance(a, np.ndarray)}
     error = compare_arrays(result.value, expected, call=call, rtol=rtol, atol=atol, hints=hints,
                            inputs=inputs)
-    changed = None if result.args_after is None else _inputs_changed(args, result.args_after)
-    if changed is not None:
-        fail(f"{call} changed its input {arg_names[changed]} in place (e.g. with `+=`, `*=` or "
+    position = None if result.args_after is None else first_changed(args, result.args_after)
+    if position is not None:
+        fail(f"{call} changed its input {arg_names[position]} in place (e.g. with `+=`, `*=` or "
              "`a[mask] = 0`): compute a new array instead.")
     if not quiet:
         shape = np.shape(expected)

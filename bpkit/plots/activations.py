@@ -1,13 +1,11 @@
-"""Plots for the notebooks. Each takes the learner's own functions or their results.
-
-Every plot has a title and labelled axes and returns its matplotlib Figure. Pass `ax` to draw
-into an existing axes; without it a new figure is made with pyplot, so Jupyter shows it.
-"""
-import matplotlib.pyplot as plt
+"""Activations and a single neuron (notebook 01): curves, and a neuron's output over the plane."""
 import numpy as np
 from matplotlib.lines import Line2D
 
-__all__ = ["plot_activations", "plot_neuron_surface"]
+from bpkit.plots import colour_range, figure_and_axes
+
+__all__ = ["plot_activations", "plot_neuron_surface", "scatter_points"]
+
 
 # Shape and fill both differ, so the classes stay apart on either end of the colour map and
 # for colour-blind readers.
@@ -25,7 +23,7 @@ def plot_activations(activations, z=None, ax=None):
     named in the legend.
     """
     z = np.linspace(-6.0, 6.0, 401) if z is None else np.asarray(z, dtype=np.float64)
-    fig, ax = _figure_and_axes(ax, figsize=(6.4, 4.2))
+    fig, ax = figure_and_axes(ax, figsize=(6.4, 4.2))
     missing = []
     for name, f in activations.items():
         try:
@@ -63,8 +61,8 @@ def plot_neuron_surface(grid, points=None, labels=None, ax=None, title=None, vmi
     """
     x1, x2 = np.asarray(grid["x1"]), np.asarray(grid["x2"])
     a, level = np.asarray(grid["a"], dtype=np.float64), float(grid["level"])
-    fig, ax = _figure_and_axes(ax, figsize=(6.0, 4.8))
-    vmin, vmax = _colour_range(a, level, vmin, vmax)
+    fig, ax = figure_and_axes(ax, figsize=(6.0, 4.8))
+    vmin, vmax = colour_range(a, level, vmin, vmax)
     image = ax.imshow(a, origin="lower", extent=(x1[0], x1[-1], x2[0], x2[-1]),
                       cmap="coolwarm", vmin=vmin, vmax=vmax, interpolation="bilinear",
                       aspect="equal")
@@ -75,7 +73,7 @@ def plot_neuron_surface(grid, points=None, labels=None, ax=None, title=None, vmi
         ax.contour(x1, x2, a, levels=[level], colors="black", linewidths=1.5)
         handles.append(Line2D([], [], color="black", linewidth=1.5, label=f"a = {level:g}"))
     if points is not None:
-        handles += _scatter_points(ax, points, labels)
+        handles += scatter_points(ax, points, labels)
     ax.set_xlim(x1[0], x1[-1])
     ax.set_ylim(x2[0], x2[-1])
     ax.set(title=title or _default_title(grid), xlabel="input x1", ylabel="input x2")
@@ -84,42 +82,7 @@ def plot_neuron_surface(grid, points=None, labels=None, ax=None, title=None, vmi
     return fig
 
 
-def _figure_and_axes(ax, figsize):
-    if ax is None:
-        # constrained layout keeps the colorbar label and the title from overlapping the axes.
-        return plt.subplots(figsize=figsize, layout="constrained")
-    return ax.figure, ax
-
-
-def _colour_range(a, level, vmin, vmax, steady=False):
-    """A fixed range for bounded activations, so colours mean the same while sliders move.
-
-    An unbounded one spans its values; with steady=True (a widget redrawing as sliders move)
-    the span is rounded outward to 1, 2, 5, 10, 20, ..., so the range, and the colour bar with
-    it, only changes when the values outgrow it.
-    """
-    if vmin is not None and vmax is not None:
-        return vmin, vmax
-    if level == 0.5:
-        low, high = 0.0, 1.0
-    elif a.min() >= -1.0 and a.max() <= 1.0:
-        low, high = -1.0, 1.0
-    else:
-        low, high = float(np.nanmin(a)), float(np.nanmax(a))
-        if steady:
-            low, high = -_round_up(-low), max(_round_up(high), 1.0)
-    return (low if vmin is None else vmin), (high if vmax is None else vmax)
-
-
-def _round_up(value):
-    """The smallest of 1, 2, 5 times a power of 10 that is at least value (0 for value <= 0)."""
-    if value <= 0.0:
-        return 0.0
-    step = 10.0 ** np.floor(np.log10(value))
-    return next(m * step for m in (1.0, 2.0, 5.0, 10.0) if m * step >= value)
-
-
-def _scatter_points(ax, points, labels):
+def scatter_points(ax, points, labels):
     points = np.asarray(points, dtype=np.float64)
     if points.ndim != 2 or points.shape[1] != 2:
         raise ValueError(f"points must have shape (N, 2); got {points.shape}.")

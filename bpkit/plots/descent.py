@@ -1,23 +1,18 @@
-"""Gradient descent made visible: loss surfaces, descent paths, a learning-rate explorer, a
-training progress line and decision boundaries.
-
-Plain functions first (tests call them), plots next, the widget builder last. Every update rule,
-gradient and network here is the learner's own, passed in: nothing in bpkit takes a step itself.
+"""Gradient descent made visible (notebook 05): loss surfaces, descent paths, loss curves and
+decision boundaries. Every update rule, gradient and network here is the learner's own, passed
+in: nothing in bpkit takes a step itself.
 """
-import os
-import time
-
 import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.ticker import FuncFormatter
 
-from bpkit.checks import describe_exception
-from bpkit.live import LiveFigure, stdout_output, unwritten_output
-from bpkit.plotting import _figure_and_axes, _scatter_points
+from bpkit.plots import figure_and_axes
+from bpkit.plots.activations import scatter_points
 
-__all__ = ["loss_grid", "descent_path", "path_summary", "decision_grid", "progress_line",
-           "TrainingProgress", "plot_descent", "plot_path_losses", "plot_loss_curves",
-           "plot_decision_boundary", "DescentView", "learning_rate_explorer"]
+__all__ = ["BLOWUP", "loss_grid", "descent_path", "path_summary", "decision_grid", "plot_descent",
+           "draw_paths", "plot_path_losses", "draw_losses", "plot_loss_curves",
+           "plot_decision_boundary"]
+
 
 BLOWUP = 1e6  # a path whose weights pass this size has diverged: stop before floats overflow
 
@@ -91,60 +86,7 @@ def decision_grid(predict, x, n=200, margin=0.5):
     return {"x1": x1, "x2": x2, "labels": labels.reshape(n, n).astype(np.int64)}
 
 
-def progress_line(epoch, num_epochs, loss, seconds=None, width=24):
-    """'epoch  12/50 ██████░░░░ loss 0.3124 (0.4 s)': one line of a training progress display."""
-    done = min(max(epoch / num_epochs, 0.0), 1.0) if num_epochs else 1.0
-    filled = int(round(done * width))
-    digits = len(str(num_epochs))
-    line = (f"epoch {epoch:>{digits}}/{num_epochs} {'█' * filled}{'░' * (width - filled)} "
-            f"loss {loss:.4f}")
-    return line + (f" ({seconds:.1f} s)" if seconds is not None else "")
-
-
-class TrainingProgress:
-    """A progress line for a training loop, updated in place: pass it to train as `on_epoch`.
-
-    Call it as progress(epoch, loss) after each epoch (epoch counts from 1); it keeps the losses
-    in `losses`. Silent when BPKIT_HEADLESS=1 (the grader); prints lines outside IPython.
-    """
-
-    def __init__(self, num_epochs, label="training"):
-        self.num_epochs, self.label = int(num_epochs), label
-        self.losses = []
-        self._handle = None
-        self._start = time.perf_counter()
-        self._quiet = os.environ.get("BPKIT_HEADLESS") == "1"
-
-    def __call__(self, epoch, loss):
-        self.losses.append(float(loss))
-        if self._quiet:
-            return
-        text = f"{self.label}: " + progress_line(epoch, self.num_epochs, float(loss),
-                                                 time.perf_counter() - self._start)
-        shell = _ipython()
-        if shell is None:
-            # a plain script: a line every tenth of the run rather than one per epoch
-            if epoch == 1 or epoch == self.num_epochs or epoch % max(self.num_epochs // 10, 1) == 0:
-                print(text, flush=True)
-            return
-        from IPython.display import display
-        if self._handle is None:
-            self._handle = display({"text/plain": text}, raw=True, display_id=True)
-        else:
-            self._handle.update({"text/plain": text}, raw=True)
-
-
-def _ipython():
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return None
-    return get_ipython()
-
-
-# --- plots ------------------------------------------------------------------------------------
-
-_PATH_COLOURS = ("tab:blue", "tab:green", "tab:orange", "tab:red", "tab:purple", "tab:brown")
+PATH_COLOURS = ("tab:blue", "tab:green", "tab:orange", "tab:red", "tab:purple", "tab:brown")
 
 
 def plot_descent(grid, paths, ax=None, title="Gradient descent on the loss surface",
@@ -154,7 +96,7 @@ def plot_descent(grid, paths, ax=None, title="Gradient descent on the loss surfa
     grid: from loss_grid.  paths: {label: path (T + 1, 2)} from descent_path; a square marks
     each start. A path that leaves the window is cut at its edge (see path_summary).
     """
-    fig, ax = _figure_and_axes(ax, figsize=(6.4, 4.4))
+    fig, ax = figure_and_axes(ax, figsize=(6.4, 4.4))
     w1, w2, loss = grid["w1"], grid["w2"], grid["loss"]
     positive = loss[loss > 0]
     low = max(positive.min(), loss.max() * 1e-4) if positive.size else 1e-3
@@ -164,17 +106,17 @@ def plot_descent(grid, paths, ax=None, title="Gradient descent on the loss surfa
     minimum = np.unravel_index(np.argmin(loss), loss.shape)
     ax.plot(w1[minimum[1]], w2[minimum[0]], marker="*", markersize=14, color="gold",
             markeredgecolor="black", linestyle="none", label="minimum", zorder=4)
-    _draw_paths(ax, paths, legend_loc)
+    draw_paths(ax, paths, legend_loc)
     ax.set_xlim(w1[0], w1[-1])
     ax.set_ylim(w2[0], w2[-1])
     ax.set(title=title, xlabel="weight w1", ylabel="weight w2")
     return fig
 
 
-def _draw_paths(ax, paths, legend_loc):
+def draw_paths(ax, paths, legend_loc):
     """Each path as dots joined by lines, a square at its start, then the legend; returns them."""
     drawn = []
-    for (label, path), colour in zip(paths.items(), _PATH_COLOURS * 4):
+    for (label, path), colour in zip(paths.items(), PATH_COLOURS * 4):
         path = np.asarray(path, dtype=np.float64)
         drawn += ax.plot(path[:, 0], path[:, 1], "-o", color=colour, markersize=3.5,
                          linewidth=1.4, label=label, zorder=3)
@@ -188,18 +130,18 @@ def plot_path_losses(losses, ax=None, title="Loss along each path"):
 
     losses: {label: (T + 1,) losses}, e.g. path_summary(...)["losses"].
     """
-    fig, ax = _figure_and_axes(ax, figsize=(6.0, 4.0))
-    _draw_losses(ax, losses)
+    fig, ax = figure_and_axes(ax, figsize=(6.0, 4.0))
+    draw_losses(ax, losses)
     ax.set_yscale("log")
     ax.set(title=title, xlabel="step", ylabel="loss L(w) (log scale)")
     ax.grid(True, which="major", alpha=0.3)
     return fig
 
 
-def _draw_losses(ax, losses):
+def draw_losses(ax, losses):
     """One line of losses per path, then the legend; returns them."""
     drawn = []
-    for (label, values), colour in zip(losses.items(), _PATH_COLOURS * 4):
+    for (label, values), colour in zip(losses.items(), PATH_COLOURS * 4):
         values = np.asarray(values, dtype=np.float64)
         drawn += ax.plot(np.arange(len(values)), values, "-o", color=colour, markersize=3,
                          label=label)
@@ -211,8 +153,8 @@ def plot_loss_curves(curves, ax=None, title="Training loss", xlabel="epoch", log
 
     curves: {label: losses} with one loss per epoch (x = 1, 2, ...), or {label: (x, losses)}.
     """
-    fig, ax = _figure_and_axes(ax, figsize=(6.0, 4.0))
-    for (label, curve), colour in zip(curves.items(), _PATH_COLOURS * 4):
+    fig, ax = figure_and_axes(ax, figsize=(6.0, 4.0))
+    for (label, curve), colour in zip(curves.items(), PATH_COLOURS * 4):
         if isinstance(curve, tuple) and len(curve) == 2:
             steps, values = (np.asarray(c, dtype=np.float64) for c in curve)
         else:
@@ -238,7 +180,7 @@ def plot_decision_boundary(predict, x, y, ax=None, title="Decision boundary", n=
     predict: maps (M, 2) points to class labels (M,) in {0, 1}.  x: (N, 2).  y: (N,) labels.
     """
     grid = decision_grid(predict, x, n=n)
-    fig, ax = _figure_and_axes(ax, figsize=(6.0, 4.6))
+    fig, ax = figure_and_axes(ax, figsize=(6.0, 4.6))
     extent = (grid["x1"][0], grid["x1"][-1], grid["x2"][0], grid["x2"][-1])
     regions = ListedColormap(["#c6dbef", "#fdd0a2"])  # light blue = class 0, light orange = 1
     ax.imshow(grid["labels"], origin="lower", extent=extent, cmap=regions, vmin=0, vmax=1,
@@ -246,91 +188,9 @@ def plot_decision_boundary(predict, x, y, ax=None, title="Decision boundary", n=
     if grid["labels"].min() != grid["labels"].max():
         ax.contour(grid["x1"], grid["x2"], grid["labels"], levels=[0.5], colors="black",
                    linewidths=1.5)
-    handles = _scatter_points(ax, x, y)
+    handles = scatter_points(ax, x, y)
     ax.set_xlim(extent[:2])
     ax.set_ylim(extent[2:])
     ax.set(title=title, xlabel="input x1", ylabel="input x2")
     ax.legend(handles=handles, loc="lower left", fontsize="small", framealpha=0.9)
     return fig
-
-
-# --- the widget -------------------------------------------------------------------------------
-
-class DescentView:
-    """The picture behind learning_rate_explorer, kept across slider moves: `update(...)`.
-
-    The loss surface and both panels' axes are drawn once per step count; a new learning rate
-    only redraws the path, its losses, the legends and the title over them (bpkit.live). The
-    loss panel keeps one log scale, from 1e-8 to above the highest loss on the surface, so that
-    paths of different learning rates compare at a glance.
-    """
-
-    def __init__(self, loss_fn, xlim=(-5.0, 5.0), ylim=(-3.0, 3.0)):
-        self.loss_fn = loss_fn
-        self.grid = loss_grid(loss_fn, xlim, ylim, n=101)  # once: the sliders move the path only
-        self._live = None
-        self._steps = None
-        self._drawn = []
-
-    def update(self, grad_fn, update, w0, learning_rate, num_steps):
-        """Jupyter outputs (a tuple of nbformat dicts): both panels, or a note to the learner."""
-        name = getattr(update, "__name__", "update")
-        try:
-            path = descent_path(grad_fn, update, w0, learning_rate, num_steps)
-        except NotImplementedError:
-            return (unwritten_output(name),)
-        except Exception as exc:  # the learner's bug: a widget callback would hide the traceback
-            return (stdout_output(f"{name} raised {describe_exception(exc)}"),)
-        summary = path_summary(self.loss_fn, path)
-        verdict = "diverged" if summary["diverged"] else f"loss {summary['losses'][-1]:.3g}"
-        label = f"learning rate {learning_rate:.3g}: {verdict}"
-        title = f"{summary['steps']} steps with learning rate {learning_rate:.3g}"
-        if summary["steps"] < num_steps:
-            title += " (stopped: the weights blew up)"
-        if self._live is None or num_steps != self._steps:
-            self._live, self._steps = LiveFigure(figsize=(10.0, 4.0), dpi=90), num_steps
-            left, right = self._live.figure.subplots(1, 2, width_ratios=[1.5, 1])
-            plot_descent(self.grid, {}, ax=left, title=title)
-            plot_path_losses({}, ax=right, title="Loss at each step")
-            top = 10.0 ** np.ceil(np.log10(max(float(self.grid["loss"].max()), 1.0)))
-            right.set_ylim(1e-8, top)
-            right.set_xlim(-0.02 * num_steps - 0.5, 1.02 * num_steps + 0.5)
-            left.legend_.remove()  # the path's legend comes with the path
-            self._live.moving(*left.lines, left.title)
-            self._drawn = []
-        left, right = self._live.figure.axes[:2]
-        for artist in self._drawn:
-            self._live.forget(artist)
-        self._drawn = (_draw_paths(left, {label: path}, "lower right")
-                       + _draw_losses(right, {label: summary["losses"]}))
-        left.set_title(title)
-        self._live.moving(*self._drawn)
-        return self._live.outputs(f"<{label}>")
-
-
-def learning_rate_explorer(loss_fn, grad_fn, update, w0, xlim=(-5.0, 5.0), ylim=(-3.0, 3.0),
-                           learning_rate=0.05, num_steps=30):
-    """A learning-rate slider (log scale) and a step count above the descent path it gives.
-
-    loss_fn, grad_fn: the loss of two weights and its gradient.  update: the learner's
-    update(w, dw, config).  w0: (2,) start.  Returns the ipywidgets VBox.
-    """
-    if os.environ.get("BPKIT_HEADLESS") == "1":
-        return None  # no one to show it to (the grader sets this): skip ipywidgets and renders
-    import ipywidgets as widgets  # lazily: bpkit must import without a notebook frontend
-
-    rate = widgets.FloatLogSlider(value=learning_rate, base=10, min=-3, max=0, step=0.05,
-                                  description="learning rate", readout_format=".3f",
-                                  continuous_update=False, style={"description_width": "initial"})
-    steps = widgets.IntSlider(value=num_steps, min=1, max=100, description="steps",
-                              continuous_update=False)
-    picture = widgets.Output()
-    view = DescentView(loss_fn, xlim, ylim)
-
-    def redraw(change=None):
-        picture.outputs = view.update(grad_fn, update, w0, rate.value, steps.value)
-
-    for control in (rate, steps):
-        control.observe(redraw, names="value")
-    redraw()
-    return widgets.VBox([rate, steps, picture])

@@ -1,10 +1,10 @@
-"""Tests of bpkit.graphs: walking, labelling and drawing the graphs a learner's Value builds.
+"""Tests of bpkit.plots.graph_trace, bpkit.plots.graph and bpkit.views.graph: walking, labelling
+and drawing the graphs a learner's Value builds.
 
 Every Value class is defined here, in the test: bpkit has no autograd engine of its own.
 """
 import inspect
 import math
-import subprocess
 import sys
 
 import matplotlib
@@ -15,7 +15,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from bpkit import graphs  # noqa: E402
+from bpkit.plots.graph import draw_graph, expression_graph  # noqa: E402
+from bpkit.plots.graph_trace import EXPRESSIONS, edge_gradients, trace_graph  # noqa: E402
+from bpkit.views.graph import graph_explorer  # noqa: E402
 
 
 class Value:
@@ -125,7 +127,11 @@ def built(cls, expression, **point):
 
 
 def test_bpkit_has_no_autograd_engine():
-    source = inspect.getsource(graphs)
+    import bpkit.plots.graph
+    import bpkit.plots.graph_trace
+    import bpkit.views.graph
+    source = "".join(inspect.getsource(m) for m in (bpkit.plots.graph_trace, bpkit.plots.graph,
+                                                     bpkit.views.graph))
     assert "_backward" not in source.replace("`_backward`", "")
     for word in ("math.exp", "math.tanh", "np.exp", ".grad +=", ".grad -=", ".grad ="):
         assert word not in source, word
@@ -133,7 +139,7 @@ def test_bpkit_has_no_autograd_engine():
 
 def test_trace_graph_lists_nodes_in_topological_order_with_one_edge_per_use():
     y, leaves = built(Value, lambda a, b: a * b + a, a=2.0, b=-3.0)
-    graph = graphs.trace_graph(y, leaves)
+    graph = trace_graph(y, leaves)
     nodes, edges = graph["nodes"], graph["edges"]
     assert [(n["label"] or n["op"], n["kind"]) for n in nodes] == \
         [("a", "input"), ("b", "input"), ("*", "op"), ("+", "op")]
@@ -152,14 +158,14 @@ def test_trace_graph_reads_only_data_grad_prev_and_op():
 
     x = Node(1.5, 4.0)
     square = Node(2.25, 2.0, (x, x), "**2")
-    graph = graphs.trace_graph(square, {"x": x})
+    graph = trace_graph(square, {"x": x})
     assert [n["label"] or n["op"] for n in graph["nodes"]] == ["x", "**2"]
     assert [(e["src"], e["dst"]) for e in graph["edges"]] == [(0, 1), (0, 1)]
 
 
 def test_constants_are_labelled_by_value_and_sit_next_to_their_use():
     y, leaves = built(Value, lambda a: ((a * 2 + 1).tanh() * 3), a=0.5)
-    graph = graphs.trace_graph(y, leaves)
+    graph = trace_graph(y, leaves)
     by_label = {n["label"] or n["op"]: n for n in graph["nodes"]}
     assert by_label["2"]["kind"] == "const" and by_label["2"]["depth"] == 0
     assert by_label["1"]["depth"] == 1 and by_label["3"]["depth"] == 3
@@ -171,13 +177,13 @@ def test_trace_graph_names_a_missing_field():
         data, grad = 1.0, 0.0
 
     with pytest.raises(ValueError, match="_prev"):
-        graphs.trace_graph(NoPrev())
+        trace_graph(NoPrev())
 
     class BadData:
         data, grad, _prev = "one", 0.0, ()
 
     with pytest.raises(ValueError, match=r"\.data"):
-        graphs.trace_graph(BadData())
+        trace_graph(BadData())
 
 
 def test_a_deep_graph_does_not_hit_the_recursion_limit():
@@ -185,13 +191,13 @@ def test_a_deep_graph_does_not_hit_the_recursion_limit():
     y = x
     for _ in range(3 * sys.getrecursionlimit()):
         y = y + 0.001
-    graph = graphs.trace_graph(y, {"x": x})
+    graph = trace_graph(y, {"x": x})
     assert len(graph["nodes"]) == 1 + 2 * 3 * sys.getrecursionlimit()
 
 
 def test_edge_gradients_split_a_reused_value_into_the_shares_that_add_up():
     y, leaves = built(Value, lambda a, b: a * b + a, a=2.0, b=-3.0)
-    graph = graphs.edge_gradients(Value, graphs.trace_graph(y, leaves))
+    graph = edge_gradients(Value, trace_graph(y, leaves))
     shares = {(e["src"], e["dst"]): e["grad"] for e in graph["edges"]}
     assert shares == {(0, 2): -3.0, (1, 2): 2.0, (2, 3): 1.0, (0, 3): 1.0}
     assert shares[(0, 2)] + shares[(0, 3)] == graph["nodes"][0]["grad"]
@@ -206,7 +212,7 @@ def test_edge_gradients_split_a_reused_value_into_the_shares_that_add_up():
 ])
 def test_the_shares_leaving_every_node_add_up_to_its_grad(expression, point):
     y, leaves = built(Value, expression, **point)
-    graph = graphs.edge_gradients(Value, graphs.trace_graph(y, leaves))
+    graph = edge_gradients(Value, trace_graph(y, leaves))
     for i, node in enumerate(graph["nodes"][:-1]):
         shares = [e["grad"] for e in graph["edges"] if e["src"] == i]
         assert None not in shares
@@ -216,7 +222,7 @@ def test_the_shares_leaving_every_node_add_up_to_its_grad(expression, point):
 def test_edge_gradients_recover_the_order_of_a_set_prev():
     y, leaves = built(SetValue, lambda a, b: (b - a) * a, a=2.0, b=5.0)
     assert isinstance(y._prev, set)
-    graph = graphs.edge_gradients(SetValue, graphs.trace_graph(y, leaves))
+    graph = edge_gradients(SetValue, trace_graph(y, leaves))
     a = next(i for i, n in enumerate(graph["nodes"]) if n["label"] == "a")
     shares = sorted(e["grad"] for e in graph["edges"] if e["src"] == a)
     assert shares == [-2.0, 3.0]  # through b - a: -a; through the product: b - a
@@ -226,12 +232,12 @@ def test_an_unknown_operation_leaves_its_shares_unlabelled():
     y, leaves = built(Value, lambda a: a * a + a, a=2.0)
     for node in (y, *y._prev):
         node._op = "mystery"
-    graph = graphs.edge_gradients(Value, graphs.trace_graph(y, leaves))
+    graph = edge_gradients(Value, trace_graph(y, leaves))
     assert [e["grad"] for e in graph["edges"] if e["src"] == 0] == [None, None, None]
 
 
 def test_a_buggy_engine_is_flagged_where_the_shares_do_not_add_up():
-    graph = graphs.expression_graph(AssigningValue, lambda a, b: a * b + a, {"a": 2.0, "b": -3.0},
+    graph = expression_graph(AssigningValue, lambda a, b: a * b + a, {"a": 2.0, "b": -3.0},
                                     draw=True)
     a = graph["nodes"][0]
     assert a["grad"] == -3.0  # the product's share overwrote the sum's
@@ -241,8 +247,8 @@ def test_a_buggy_engine_is_flagged_where_the_shares_do_not_add_up():
 
 def test_draw_graph_has_a_box_per_node_a_title_and_an_explaining_label():
     y, leaves = built(Value, lambda a, b: (a * b).tanh() + b, a=0.5, b=-1.0)
-    graph = graphs.edge_gradients(Value, graphs.trace_graph(y, leaves))
-    fig = graphs.draw_graph(graph, title="my graph")
+    graph = edge_gradients(Value, trace_graph(y, leaves))
+    fig = draw_graph(graph, title="my graph")
     assert isinstance(fig, Figure)
     ax = fig.axes[0]
     assert ax.get_title() == "my graph"
@@ -261,7 +267,7 @@ def test_draw_graph_takes_a_graph_written_by_hand():
                        {"op": "+", "data": -4.0, "grad": 1.0}],
              "edges": [{"src": 0, "dst": 2, "grad": -3.0}, {"src": 1, "dst": 2, "grad": 2.0},
                        {"src": 2, "dst": 3, "grad": 1.0}, {"src": 0, "dst": 3, "grad": 1.0}]}
-    fig = graphs.draw_graph(graph)
+    fig = draw_graph(graph)
     assert fig.axes[0].get_title() == "Computational graph"
     assert [n["depth"] for n in graph["nodes"]] == [0, 0, 1, 2]
     texts = [t.get_text() for t in fig.axes[0].texts]
@@ -269,7 +275,7 @@ def test_draw_graph_takes_a_graph_written_by_hand():
 
 
 def test_a_value_used_twice_by_one_operation_gets_two_arcs():
-    graph = graphs.expression_graph(Value, lambda a: a * a, {"a": 3.0})
+    graph = expression_graph(Value, lambda a: a * a, {"a": 3.0})
     assert [e["grad"] for e in graph["edges"]] == [3.0, 3.0]
     arrows = [t for t in graph["figure"].axes[0].texts if getattr(t, "arrow_patch", None)]
     assert len(arrows) == 2
@@ -277,24 +283,17 @@ def test_a_value_used_twice_by_one_operation_gets_two_arcs():
 
 
 def test_expression_graph_returns_the_output_and_can_skip_drawing():
-    graph = graphs.expression_graph(Value, graphs.EXPRESSIONS["(a + b) * (a - b)"],
+    graph = expression_graph(Value, EXPRESSIONS["(a + b) * (a - b)"],
                                     {"a": 1.0, "b": 0.5}, draw=False)
     assert graph["output"] == pytest.approx(0.75) and graph["figure"] is None
     assert plt.get_fignums() == []
 
 
-@pytest.mark.parametrize("name", sorted(graphs.EXPRESSIONS))
+@pytest.mark.parametrize("name", sorted(EXPRESSIONS))
 def test_every_widget_expression_draws_with_every_edge_labelled(name):
-    graph = graphs.expression_graph(Value, graphs.EXPRESSIONS[name], {"a": 1.0, "b": -0.5})
+    graph = expression_graph(Value, EXPRESSIONS[name], {"a": 1.0, "b": -0.5})
     assert all(e["grad"] is not None for e in graph["edges"])
     assert graph["figure"].axes[0].get_title() == "Computational graph"
-
-
-def test_importing_graphs_does_not_import_ipywidgets():
-    code = "import bpkit.graphs, sys; print('ipywidgets' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
-    assert result.stdout.strip() == "False"
 
 
 def _find(widget, kind):
@@ -307,10 +306,10 @@ def _find(widget, kind):
 def test_graph_explorer_builds_controls_and_redraws_on_change():
     import ipywidgets
 
-    box = graphs.graph_explorer(Value)
+    box = graph_explorer(Value)
     assert isinstance(box, ipywidgets.VBox)
     (dropdown,) = _find(box, ipywidgets.Dropdown)
-    assert list(dropdown.options) == list(graphs.EXPRESSIONS)
+    assert list(dropdown.options) == list(EXPRESSIONS)
     sliders = _find(box, ipywidgets.FloatSlider)
     assert [s.description for s in sliders] == ["a", "b"]
     (picture,) = _find(box, ipywidgets.Output)
@@ -326,7 +325,7 @@ def test_graph_explorer_builds_controls_and_redraws_on_change():
 def test_graph_explorer_asks_for_an_unwritten_value_and_reports_a_bug():
     import ipywidgets
 
-    box = graphs.graph_explorer(Unwritten, {"a * b": lambda a, b: a * b})
+    box = graph_explorer(Unwritten, {"a * b": lambda a, b: a * b})
     (picture,) = _find(box, ipywidgets.Output)
     (output,) = picture.outputs
     assert output["text"].startswith("Write the Value class above first")
@@ -334,11 +333,11 @@ def test_graph_explorer_asks_for_an_unwritten_value_and_reports_a_bug():
     def broken(a, b):
         return a.sigmoid()
 
-    box = graphs.graph_explorer(Value, {"a.sigmoid()": broken})
+    box = graph_explorer(Value, {"a.sigmoid()": broken})
     (output,) = _find(box, ipywidgets.Output)[0].outputs
     assert "raised AttributeError" in output["text"]
 
 
 def test_graph_explorer_is_skipped_when_headless(monkeypatch):
     monkeypatch.setenv("BPKIT_HEADLESS", "1")
-    assert graphs.graph_explorer(Value) is None
+    assert graph_explorer(Value) is None

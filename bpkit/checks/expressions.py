@@ -9,7 +9,8 @@ arithmetic must run in the learner's methods (a plain number would be computed b
 """
 import numpy as np
 
-from bpkit.checks import CheckFailed, compare_arrays, fail, type_name
+from bpkit.checks.core import CheckFailed, fail, type_name
+from bpkit.checks.values import compare_arrays
 
 __all__ = ["expression_checker", "evaluate"]
 

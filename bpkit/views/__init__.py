@@ -1,0 +1,12 @@
+"""The interactive experiments, one module per experiment. Each has a View, whose `update(...)`
+takes the control values and the learner's own functions and returns the outputs to show (tests
+and benchmarks call it directly), and a builder that wires ipywidgets controls to it through
+bpkit.live.explorer (None when headless, as in the grader).
+
+    neuron     neuron_explorer: a neuron steered with sliders (01)
+    losses     loss_explorer: losses and their slopes as a prediction moves (02)
+    graph      graph_explorer: a computational graph with its gradients (03)
+    nudge      nudge_explorer: a weight nudged against its gradient's prediction (04)
+    descent    learning_rate_explorer: a learning rate that converges or diverges (05)
+    progress   TrainingProgress: a training loop's progress line (05)
+"""
