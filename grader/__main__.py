@@ -7,7 +7,6 @@
     python -m grader export RESULTS [--to FILE]
 """
 import argparse
-import csv
 import sys
 from pathlib import Path
 
@@ -86,26 +85,12 @@ def cmd_build(args):
     return 0
 
 
-def find_source(notebook):
-    """The trusted spec for a student's notebook: solutions/ if present, else the release copy."""
-    name, assignment = notebook.stem, notebook.parent.name
-    for base in (build_mod.SOURCE, build_mod.RELEASE):
-        candidate = base / assignment / f"{name}.ipynb"
-        if candidate.is_file():
-            return candidate, base == build_mod.SOURCE
-    for base in (build_mod.SOURCE, build_mod.RELEASE):
-        matches = sorted(base.glob(f"*/{name}.ipynb"))
-        if matches:
-            return matches[0], base == build_mod.SOURCE
-    return None, False
-
-
 def cmd_check(args):
     from grader import spec, submission
     notebook = Path(args.notebook)
     if not notebook.is_file():
         return fail(f"{notebook} does not exist. Give the path of your .ipynb file.")
-    source, hidden = find_source(notebook)
+    source, hidden = spec.find_source(notebook, build_mod.SOURCE, build_mod.RELEASE)
     if source is None:
         return fail(f"{notebook.name} is not a notebook of this course (no {notebook.stem}.ipynb "
                     "in solutions/ or notebooks/).")
@@ -177,17 +162,7 @@ def cmd_export(args):
     results = report.load_results(args.results)
     if not results:
         return fail(f"no results under {args.results}; run `python -m grader autograde` first.")
-    grade_ids = sorted({t["grade_id"] for r in results for nb in r["notebooks"]
-                        for t in nb["tests"]})
-    target = Path(args.to or Path(args.results) / "export.csv")
-    with open(target, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["student_id", "assignment", "score", "max_score", *grade_ids])
-        for r in sorted(results, key=lambda r: (r["assignment"], r["student_id"])):
-            points = {t["grade_id"]: t["points"] for nb in r["notebooks"] for t in nb["tests"]}
-            writer.writerow([report.csv_text(r["student_id"]), report.csv_text(r["assignment"]),
-                             r["score"], r["max_score"],
-                             *(points.get(g, "") for g in grade_ids)])
+    target = report.write_export_csv(results, Path(args.to or Path(args.results) / "export.csv"))
     print(f"wrote {target}")
     return 0
 

@@ -165,10 +165,14 @@ closing = []  # (process, cgroup, private folder) of sandboxes killed, not yet c
 
 @functools.lru_cache(maxsize=None)
 def sweep_private_folders():
-    """Remove the private folders of graders that were killed outright (SIGKILL)."""
+    """Remove the private folders of graders that were killed outright (SIGKILL). Another
+    grader may be removing the same ones: whatever is gone already is simply skipped."""
     for folder in Path(tempfile.gettempdir()).glob("bpgrade-*-*"):
         owner = folder.name.split("-")[1]
-        info = folder.lstat()
+        try:
+            info = folder.lstat()
+        except OSError:
+            continue
         if (owner.isdigit() and not confine.alive(int(owner)) and stat.S_ISDIR(info.st_mode)
                 and info.st_uid == os.geteuid()):
             shutil.rmtree(folder, ignore_errors=True)

@@ -6,6 +6,7 @@ hidden-test code or expected values.
 """
 import csv
 import html
+import io
 import json
 import os
 from pathlib import Path
@@ -21,7 +22,7 @@ def write_atomic(path, text):
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
+    tmp.write_text(text, encoding="utf-8", newline="")
     os.replace(tmp, path)
 
 
@@ -49,25 +50,42 @@ def csv_text(value):
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+def _csv_text(rows, columns):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
 def write_grades_csv(out, results):
-    rows = sorted(results, key=lambda r: (r["assignment"], r["student_id"]))
+    """grades.csv: one row per submission, written atomically."""
+    rows = []
+    for r in sorted(results, key=lambda r: (r["assignment"], r["student_id"])):
+        exercises = "; ".join(f"{t['grade_id']}={t['points']:g}/{t['max_points']:g}"
+                              for nb in r.get("notebooks", []) for t in nb["tests"])
+        notes = [*r.get("notes", []), *(n for nb in r.get("notebooks", [])
+                                        for n in nb.get("notes", []))]
+        rows.append([csv_text(r["student_id"]), csv_text(r["assignment"]), f"{r['score']:g}",
+                     f"{r['max_score']:g}", r["status"], csv_text(" | ".join(notes)),
+                     csv_text(exercises)])
     path = Path(out) / "grades.csv"
-    tmp = path.with_name("grades.csv.tmp")
-    with open(tmp, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS + ["exercises"])
-        writer.writeheader()
-        for r in rows:
-            exercises = "; ".join(f"{t['grade_id']}={t['points']:g}/{t['max_points']:g}"
-                                  for nb in r.get("notebooks", []) for t in nb["tests"])
-            notes = [*r.get("notes", []), *(n for nb in r.get("notebooks", [])
-                                            for n in nb.get("notes", []))]
-            writer.writerow({"student_id": csv_text(r["student_id"]),
-                             "assignment": csv_text(r["assignment"]),
-                             "score": f"{r['score']:g}", "max_score": f"{r['max_score']:g}",
-                             "status": r["status"], "notes": csv_text(" | ".join(notes)),
-                             "exercises": csv_text(exercises)})
-    os.replace(tmp, path)
+    write_atomic(path, _csv_text(rows, CSV_COLUMNS + ["exercises"]))
     return path
+
+
+def write_export_csv(results, target):
+    """One row per submission, one column per exercise (its points), written atomically."""
+    grade_ids = sorted({t["grade_id"] for r in results for nb in r["notebooks"]
+                        for t in nb["tests"]})
+    rows = []
+    for r in sorted(results, key=lambda r: (r["assignment"], r["student_id"])):
+        points = {t["grade_id"]: t["points"] for nb in r["notebooks"] for t in nb["tests"]}
+        rows.append([csv_text(r["student_id"]), csv_text(r["assignment"]), r["score"],
+                     r["max_score"], *(points.get(g, "") for g in grade_ids)])
+    write_atomic(target, _csv_text(rows, ["student_id", "assignment", "score", "max_score",
+                                          *grade_ids]))
+    return target
 
 
 STYLE = """

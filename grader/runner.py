@@ -67,6 +67,19 @@ class NotebookResult:
         return data
 
 
+@dataclass(frozen=True)
+class CodeStep:
+    """A cell to run in the worker: the student's or a read-only one from the source."""
+    source: str
+    label: str    # where it is, for the student: "cell 12", "answer cell relu", ...
+
+
+@dataclass(frozen=True)
+class TestStep:
+    """A grade cell: its tests run at this point of the notebook."""
+    grade_id: str
+
+
 class RemoteFunction:
     """Stands for a name in the submission's namespace, inside the grader's test code."""
 
@@ -93,7 +106,7 @@ class RemoteFunction:
 
 
 def plan_cells(spec, nb):
-    """The steps to run: ("code", source, label) and ("test", grade_id), plus notes."""
+    """The steps to run, CodeStep and TestStep in the trusted order, plus notes."""
     notes = []
     trusted = {c.grade_id: c for c in spec.cells}
     visible_tests = {t.visible_source.strip(): gid for gid, t in spec.tests.items()}
@@ -119,20 +132,20 @@ def plan_cells(spec, nb):
         notes.append("None of the course's cells were recognised (was the notebook re-created "
                      "or its cell metadata removed?): all its cells run in their own order and "
                      "the tests run at the end.")
-        return [("code", s, label) for s, label in attached[None]] + \
-               [("test", gid) for gid in spec.tests], notes
-    steps = [("code", s, label) for s, label in attached[None]]
+        return [CodeStep(s, label) for s, label in attached[None]] + \
+               [TestStep(gid) for gid in spec.tests], notes
+    steps = [CodeStep(s, label) for s, label in attached[None]]
     for cell in spec.cells:
         if cell.kind == "locked":
-            steps.append(("code", cell.source, f"read-only cell {cell.grade_id}"))
+            steps.append(CodeStep(cell.source, f"read-only cell {cell.grade_id}"))
         elif cell.kind == "solution":
             if cell.grade_id in answers:
-                steps.append(("code", answers[cell.grade_id], f"answer cell {cell.grade_id}"))
+                steps.append(CodeStep(answers[cell.grade_id], f"answer cell {cell.grade_id}"))
             else:
                 notes.append(f"The answer cell '{cell.grade_id}' is missing from the notebook.")
         else:
-            steps.append(("test", cell.grade_id))
-        steps += [("code", s, label) for s, label in attached.get(cell.grade_id, [])]
+            steps.append(TestStep(cell.grade_id))
+        steps += [CodeStep(s, label) for s, label in attached.get(cell.grade_id, [])]
     return steps, notes
 
 
@@ -173,42 +186,42 @@ def run_part(source, namespace, label, hidden):
 def run_cells(box, steps, result):
     """Phase 1: every cell in the worker, a snapshot at every test. Returns {grade_id: Channel
     or the reason there is none}."""
-    snapshots, replay = {}, []
+    snapshots, replay = {}, []  # replay: the steps done so far, to rebuild after a crash
 
     def ensure_running():
         if box.alive:
             return
         box.start()
-        for kind, item in replay:  # the state before this point, snapshots included
-            if kind == "code":
-                box.execute(item, "re-running the cells before this point")
+        for done in replay:  # the state before this point, snapshots included
+            if isinstance(done, CodeStep):
+                box.execute(done.source, "re-running the cells before this point")
             else:
-                snapshots[item] = box.snapshot("re-running the cells before this point")
+                snapshots[done.grade_id] = box.snapshot("re-running the cells before this point")
 
     for step in steps:
         try:
             ensure_running()
-            if step[0] == "code":
-                _, source, label = step
-                reply = box.execute(source, f"running {label}")
-                replay.append(("code", source))
+            if isinstance(step, CodeStep):
+                reply = box.execute(step.source, f"running {step.label}")
+                replay.append(step)
                 if not reply.ok:
-                    result.cell_errors.append({"cell": label, "error": reply.error})
+                    result.cell_errors.append({"cell": step.label, "error": reply.error})
             else:
-                snapshots[step[1]] = box.snapshot(f"copying the notebook's state at {step[1]}")
-                replay.append(("snapshot", step[1]))
+                snapshots[step.grade_id] = box.snapshot(
+                    f"copying the notebook's state at {step.grade_id}")
+                replay.append(step)
         except SandboxDied as exc:
-            if step[0] == "code":
-                result.cell_errors.append({"cell": step[2], "error": str(exc)})
+            if isinstance(step, CodeStep):
+                result.cell_errors.append({"cell": step.label, "error": str(exc)})
             else:
-                snapshots[step[1]] = str(exc)
+                snapshots[step.grade_id] = str(exc)
     return snapshots
 
 
 def run_tests(spec, steps, snapshots, names):
     """Phases 2 and 3: the visible checks of every test, then the hidden tests."""
     outcomes, namespaces = {}, {}
-    order = [step[1] for step in steps if step[0] == "test"]
+    order = [step.grade_id for step in steps if isinstance(step, TestStep)]
     for grade_id in order:
         test, channel = spec.tests[grade_id], snapshots.get(grade_id)
         if not isinstance(channel, sandbox.Channel):
@@ -250,9 +263,9 @@ def grade_notebook(spec, nb, files=None, limits=None, isolation="auto"):
         result.notes.append(f"The notebook's time cap of {limits.notebook_timeout:g} s was "
                             "reached; what had not run by then scored nothing.")
     for step in steps:
-        if step[0] == "test":
-            test = spec.tests[step[1]]
-            passed, message, detail = outcomes[step[1]]
+        if isinstance(step, TestStep):
+            test = spec.tests[step.grade_id]
+            passed, message, detail = outcomes[step.grade_id]
             result.tests.append(TestResult(
                 grade_id=test.grade_id, description=test.description,
                 points=test.points if passed else 0.0, max_points=test.points, passed=passed,

@@ -11,10 +11,6 @@ from pathlib import Path
 import nbformat
 
 HIDDEN_MARKERS = re.compile(r"^\s*### (BEGIN|END) HIDDEN TESTS\s*$", re.MULTILINE)
-HIDDEN_BLOCK = re.compile(r"^\s*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[^\n]*\n?",
-                          re.MULTILINE | re.DOTALL)
-SOLUTION_BLOCK = re.compile(r"^(\s*)### BEGIN SOLUTION.*?### END SOLUTION[^\n]*",
-                            re.MULTILINE | re.DOTALL)
 
 
 @dataclass
@@ -67,9 +63,18 @@ def cell_source(cell):
 
 
 def student_version(source):
-    """The cell as nbgrader's generate_assignment shows it to students."""
-    source = HIDDEN_BLOCK.sub("", source)
-    return SOLUTION_BLOCK.sub(r"\1# YOUR CODE HERE\n\1raise NotImplementedError()", source)
+    """A grade cell as nbgrader's generate_assignment shows it to students: the lines from each
+    BEGIN to END HIDDEN TESTS dropped, as nbgrader drops them (grade cells hold no solution;
+    tests/test_build.py compares with nbgrader's own copy)."""
+    kept, hidden = [], False
+    for line in source.split("\n"):
+        if "BEGIN HIDDEN TESTS" in line:
+            hidden = True
+        elif "END HIDDEN TESTS" in line:
+            hidden = False
+        elif not hidden:
+            kept.append(line)
+    return "\n".join(kept)
 
 
 def defined_names(source):
@@ -131,3 +136,19 @@ def load_assignment(source_dir):
     source_dir = Path(source_dir)
     return {p.stem: load_notebook_spec(p, source_dir.name)
             for p in sorted(source_dir.glob("*.ipynb"))}
+
+
+def find_source(notebook, source, release):
+    """(the trusted notebook for a student's copy, whether it holds the hidden tests): the one
+    of the same assignment and name in `source` (solutions/), else in `release` (notebooks/),
+    else one of the same name in any assignment; (None, False) if there is none."""
+    name, assignment = Path(notebook).stem, Path(notebook).parent.name
+    for base in (source, release):
+        candidate = Path(base) / assignment / f"{name}.ipynb"
+        if candidate.is_file():
+            return candidate, base == source
+    for base in (source, release):
+        matches = sorted(Path(base).glob(f"*/{name}.ipynb"))
+        if matches:
+            return matches[0], base == source
+    return None, False

@@ -1,12 +1,19 @@
-"""What every notebook's grader test does with its catalogue (tests/catalogue_nbNN.py): grade the
-reference, the blank student copy, each wrong answer and each correct variant in one parallel
-batch, then read points and messages back and measure the catch and false-rejection rates.
+"""What tests/test_catalogues.py does with each notebook's catalogue (tests/catalogue_nbNN.py):
+grade the reference, the blank student copy, each wrong answer and each correct variant in one
+parallel batch, then read points and messages back and measure the catch and false-rejection
+rates.
 
-A catalogue's WRONG maps a name to (answers, grade ids that must fail, grade ids that must
-pass); CORRECT maps a name to answers that must get full marks. TAUGHT maps a name to (answers,
-grade id, phrase): a mistake that only the learner's own process can see (a numpy warning, an
-input changed in place). The learner's notebook names it at that check; the grader, which sees
-only returned values, gives full marks, and must not pretend otherwise.
+A catalogue holds:
+    WRONG      {name: (answers, grade ids that must fail, grade ids that must pass)}
+    CORRECT    {name: answers}: correct, written differently from the reference: full marks
+    TAUGHT     {name: (answers, grade id, phrase)}: a mistake only the learner's own process can
+               see (a numpy warning, an input changed in place). The learner's notebook names it
+               at that check; the grader, which sees only returned values, gives full marks.
+    NAMED      {wrong name: phrase, or (grade id, phrase)}: what the grader's message says of it
+    NAMED_IN_NOTEBOOK (optional) {wrong name: (grade id, phrase)}: caught by its values, its
+               cause named by the notebook's own check only
+Answers map an answer cell's grade id to its source (`fn` writes a function's). Points and grade
+ids come from the notebook's spec, never typed here.
 """
 import contextlib
 import io
@@ -16,9 +23,34 @@ from pathlib import Path
 import matplotlib
 import nbformat
 
-from conftest import ROOT, SubmissionFolder, replace_answers, solution_path
+from conftest import ROOT, SOLUTIONS, SubmissionFolder, replace_answers, solution_path
 from grader import batch, sandbox
-from grader.spec import split_hidden
+from grader.spec import load_notebook_spec, split_hidden
+
+
+def fn(name, args, body):
+    """The source of a function: def name(args): with body (lines) indented."""
+    return f"def {name}({args}):\n" + "".join(f"    {line}\n" for line in body.splitlines())
+
+
+def notebook_for(module_name):
+    """(assignment, notebook name) of catalogue_nbNN: the solution whose folder starts NN_."""
+    number = module_name.rsplit("nb", 1)[1]
+    (path,) = sorted(SOLUTIONS.glob(f"{number}_*/*.ipynb"))
+    return path.parent.name, path.stem
+
+
+def max_points(assignment):
+    """{grade id: points} of a notebook's tests, in order, from its spec."""
+    spec = load_notebook_spec(solution_path(*assignment))
+    return {grade_id: test.points for grade_id, test in spec.tests.items()}
+
+
+def catalogue_header(module_name):
+    """(assignment, grade ids of its tests, {grade id: every other grade id}) for a catalogue."""
+    assignment = notebook_for(module_name)
+    ids = list(max_points(assignment))
+    return assignment, ids, {g: [t for t in ids if t != g] for g in ids}
 
 
 def grade_catalogue(tmp_path_factory, assignment, wrong, correct, cell_timeout=10, extra=None,

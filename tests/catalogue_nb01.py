@@ -1,14 +1,9 @@
 """A catalogue of answers to notebook 01: realistic mistakes and correct answers written
 differently from the reference. The grader must catch every mistake (on the right exercise) and
-accept every correct variant: tests/test_grader_nb01.py reports both rates."""
+accept every correct variant: tests/test_catalogues.py reports both rates."""
+from catalogue_harness import catalogue_header, fn
 
-ALL = ["test_sigmoid", "test_sigmoid_stable", "test_tanh", "test_relu", "test_dense",
-       "test_two_layer_forward"]
-OTHERS = {grade_id: [t for t in ALL if t != grade_id] for grade_id in ALL}
-
-
-def fn(name, args, body):
-    return f"def {name}({args}):\n" + "".join(f"    {line}\n" for line in body.splitlines())
+ASSIGNMENT, ALL, OTHERS = catalogue_header(__name__)  # from the notebook's own spec
 
 
 # Wrong answers: (answers by grade_id, the tests that must fail, the tests that must pass).
@@ -158,3 +153,18 @@ TAUGHT = {name: (WRONG.pop(name)[0], grade_id, phrase) for name, grade_id, phras
     ('sigmoid_textbook_overflows', 'test_sigmoid_stable', 'overflow'),
     ('relu_modifies_input', 'test_relu', 'in place'),
 ]}
+
+
+# What the grader's message says of each wrong answer: a phrase found in its messages, or
+# (grade id, phrase) for the message of that exercise.
+NAMED = {
+    'sigmoid_sign_flipped': 'sign is flipped',
+    'relu_mask_inverted': 'mask is inverted',
+    'relu_returns_mask': 'booleans',
+    'dense_no_bias': 'bias b is missing',
+    'dense_transposed': 'transposed',
+    'sigmoid_float32': 'float32',
+    'two_layer_sigmoid_on_output': 'output layer is linear',
+    'tanh_argument_not_doubled': 'must be 2z',
+    'dense_bias_as_column': 'broadcasting',
+}

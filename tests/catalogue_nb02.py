@@ -1,18 +1,15 @@
 """A catalogue of answers to notebook 02: realistic mistakes and correct answers written
 differently from the reference. The grader must catch every mistake (on the right exercise) and
-accept every correct variant: tests/test_grader_nb02.py reports both rates."""
+accept every correct variant: tests/test_catalogues.py reports both rates."""
+from catalogue_harness import catalogue_header, fn
 
-ALL = ["test_mse_loss", "test_binary_cross_entropy", "test_softmax", "test_softmax_stable",
-       "test_cross_entropy", "test_cross_entropy_stable"]
-OTHERS = {grade_id: [t for t in ALL if t != grade_id] for grade_id in ALL}
+ASSIGNMENT, ALL, OTHERS = catalogue_header(__name__)  # from the notebook's own spec
+
+
 SOFTMAX = ["test_softmax", "test_softmax_stable"]
 CE = ["test_cross_entropy", "test_cross_entropy_stable"]
 NOT_SOFTMAX = [t for t in ALL if t not in SOFTMAX]
 NOT_CE = [t for t in ALL if t not in CE]
-
-
-def fn(name, args, body):
-    return f"def {name}({args}):\n" + "".join(f"    {line}\n" for line in body.splitlines())
 
 
 def mse(body):
@@ -208,3 +205,33 @@ CORRECT = {
 TAUGHT = {name: (WRONG.pop(name)[0], grade_id, phrase) for name, grade_id, phrase in [
     ('softmax_modifies_input', 'test_softmax', 'in place'),
 ]}
+
+
+# What the grader's message says of each wrong answer: a phrase found in its messages, or
+# (grade id, phrase) for the message of that exercise.
+NAMED = {
+    'softmax_no_max_shift': 'without the max shift',
+    'softmax_axis_0': 'wrong axis (axis 0',
+    'ce_log_of_softmax': 'log(softmax) instead of log-sum-exp',
+    'ce_logsumexp_without_shift': 'log-sum-exp',
+    'ce_log_of_naive_softmax': 'log-sum-exp',
+    'ce_summed': 'summed instead of averaged over the batch',
+    'ce_rows_indexed': 'logits[y]',
+    'mse_summed': 'MSE summed instead of averaged',
+    'mse_half_factor': '1/2 factor',
+    'bce_log_of_zero': 'log of 0',
+    'bce_where_unclipped': 'log of 0',
+    'bce_y_and_p_swapped_in_formula': 'y and p swapped',
+    'bce_y_and_p_swapped_arguments': 'y and p swapped',
+    'bce_sign_flipped': 'sign is flipped',
+    'bce_eps_too_large': 'cost about 0',
+    'softmax_global_max_shift': 'max shift',
+    'softmax_sum_over_everything': 'whole batch',
+    'softmax_float32': 'float32',
+    'softmax_axis_1': 'AxisError',
+    'ce_sign_flipped': 'sign is flipped',
+    'ce_labels_ignored': 'labels y are not used',
+    'ce_softmax_axis_0': 'wrong axis',
+    'mse_rows_only': 'rows only',
+    'mse_per_entry': 'shape',
+}

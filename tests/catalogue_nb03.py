@@ -1,19 +1,17 @@
 """A catalogue of answers to notebook 03: realistic mistakes and correct answers written
 differently from the reference. The grader must catch every mistake (on the right exercise) and
-accept every correct variant: tests/test_grader_nb03.py reports both rates.
+accept every correct variant: tests/test_catalogues.py reports both rates.
 
 Most wrong answers are the reference with one thing changed (`mutate`), so that each one holds
 exactly one mistake; the correct variants are written from scratch.
 """
 import nbformat
 
+from catalogue_harness import catalogue_header, fn
 from conftest import solution_path
 from grader.spec import cell_source, nbgrader_meta
 
-ASSIGNMENT = ("03_chain_rule", "03_chain_rule")
-ALL = ["test_numerical_gradient", "test_value_arithmetic", "test_value_backward",
-       "test_value_accumulate", "test_value_functions"]
-
+ASSIGNMENT, ALL, OTHERS = catalogue_header(__name__)  # from the notebook's own spec
 REFERENCE = {nbgrader_meta(c)["grade_id"]: cell_source(c)
              for c in nbformat.read(solution_path(*ASSIGNMENT), as_version=4).cells
              if nbgrader_meta(c).get("solution")}
@@ -26,10 +24,6 @@ def mutate(grade_id, *changes):
         assert old in source, f"{old!r} is not in the reference {grade_id}"
         source = source.replace(old, new)
     return {grade_id: source}
-
-
-def fn(name, args, body):
-    return f"def {name}({args}):\n" + "".join(f"    {line}\n" for line in body.splitlines())
 
 
 def method(name, args, body):
@@ -55,7 +49,6 @@ def without(*names):
 
 
 NOT_NG = ["test_numerical_gradient"]
-ALL_BUT = {grade_id: [t for t in ALL if t != grade_id] for grade_id in ALL}
 
 # Wrong answers: (answers by grade_id, the tests that must fail, the tests that must pass).
 # Tests not named in either list may go either way (a wrong division also breaks a later check).
@@ -65,14 +58,14 @@ WRONG = {
                                            "self.grad = other.data * out.grad"),
                                  ("other.grad += self.data * out.grad",
                                   "other.grad = self.data * out.grad")),
-                          ["test_value_accumulate"], ALL_BUT["test_value_accumulate"]),
+                          ["test_value_accumulate"], OTHERS["test_value_accumulate"]),
     "add_grad_assigned": (mutate("Value", ("self.grad += 1.0 * out.grad", "self.grad = out.grad"),
                                  ("other.grad += 1.0 * out.grad", "other.grad = out.grad")),
-                          ["test_value_accumulate"], ALL_BUT["test_value_accumulate"]),
+                          ["test_value_accumulate"], OTHERS["test_value_accumulate"]),
     "every_grad_assigned": ({"Value": REFERENCE["Value"].replace(".grad += ", ".grad = ")
                              .replace("other.grad -= out.grad *", "other.grad = -out.grad *")
                              .replace("other.grad -= out.grad", "other.grad = -out.grad")},
-                            ["test_value_accumulate"], ALL_BUT["test_value_accumulate"]),
+                            ["test_value_accumulate"], OTHERS["test_value_accumulate"]),
     # --- backward() not in topological order
     "backward_plain_recursion": (
         with_backward("self.grad = 1.0\n\n"
@@ -81,7 +74,7 @@ WRONG = {
                       "    for child in node._prev:\n"
                       "        push(child)\n\n"
                       "push(self)"),
-        ["test_value_accumulate"], ALL_BUT["test_value_accumulate"]),
+        ["test_value_accumulate"], OTHERS["test_value_accumulate"]),
     "backward_dfs_visited_preorder": (
         with_backward("self.grad = 1.0\nseen = set()\n\n"
                       "def push(node):\n"
@@ -92,7 +85,7 @@ WRONG = {
                       "    for child in node._prev:\n"
                       "        push(child)\n\n"
                       "push(self)"),
-        ["test_value_accumulate"], ALL_BUT["test_value_accumulate"]),
+        ["test_value_accumulate"], OTHERS["test_value_accumulate"]),
     "backward_breadth_first": (
         with_backward("from collections import deque\n"
                       "self.grad = 1.0\n"
@@ -104,7 +97,7 @@ WRONG = {
                       "        if child not in seen:\n"
                       "            seen.add(child)\n"
                       "            queue.append(child)"),
-        ["test_value_accumulate"], ALL_BUT["test_value_accumulate"]),
+        ["test_value_accumulate"], OTHERS["test_value_accumulate"]),
     "backward_order_not_reversed": (
         mutate("Value", ("for node in reversed(order):", "for node in order:")),
         ["test_value_backward", "test_value_accumulate", "test_value_functions"],
@@ -116,7 +109,7 @@ WRONG = {
         mutate("Value", ("    def backward(self):",
                          "    def backward(self, order=[], visited=set()):"),
                ("        order, visited = [], set()\n", "")),
-        ["test_value_accumulate"], ALL_BUT["test_value_accumulate"]),
+        ["test_value_accumulate"], OTHERS["test_value_accumulate"]),
     # --- reflected operations
     "rmul_missing": (without("__rmul__"), ["test_value_arithmetic"],
                      NOT_NG + ["test_value_accumulate", "test_value_functions"]),
@@ -133,47 +126,47 @@ WRONG = {
                              NOT_NG + ["test_value_accumulate", "test_value_functions"]),
     "rsub_builds_no_graph": (mutate("Value", ("return Value(other).__sub__(self)",
                                               "return Value(other - self.data)")),
-                             ["test_value_backward"], ALL_BUT["test_value_backward"]),
+                             ["test_value_backward"], OTHERS["test_value_backward"]),
     # --- wrong local derivatives
     "tanh_derivative_is_tanh": (mutate("Value", ("(1.0 - out.data ** 2) * out.grad",
                                                  "out.data * out.grad")),
-                                ["test_value_functions"], ALL_BUT["test_value_functions"]),
+                                ["test_value_functions"], OTHERS["test_value_functions"]),
     "tanh_derivative_of_input": (mutate("Value", ("(1.0 - out.data ** 2) * out.grad",
                                                   "(1.0 - self.data ** 2) * out.grad")),
-                                 ["test_value_functions"], ALL_BUT["test_value_functions"]),
+                                 ["test_value_functions"], OTHERS["test_value_functions"]),
     "relu_gradient_through_negatives": (
         mutate("Value", ("(1.0 if self.data > 0 else 0.0) * out.grad", "out.grad")),
-        ["test_value_functions"], ALL_BUT["test_value_functions"]),
+        ["test_value_functions"], OTHERS["test_value_functions"]),
     "relu_forward_abs": (mutate("Value", ("self.data if self.data > 0 else 0.0",
                                           "abs(self.data)")),
-                         ["test_value_functions"], ALL_BUT["test_value_functions"]),
+                         ["test_value_functions"], OTHERS["test_value_functions"]),
     "pow_derivative_n_times_a": (mutate("Value", ("n * self.data ** (n - 1) * out.grad",
                                                   "n * self.data * out.grad")),
-                                 ["test_value_functions"], ALL_BUT["test_value_functions"]),
+                                 ["test_value_functions"], OTHERS["test_value_functions"]),
     "pow_derivative_n_times_a_to_n": (mutate("Value", ("n * self.data ** (n - 1) * out.grad",
                                                        "n * self.data ** n * out.grad")),
-                                      ["test_value_functions"], ALL_BUT["test_value_functions"]),
+                                      ["test_value_functions"], OTHERS["test_value_functions"]),
     "exp_derivative_one": (mutate("Value", ("self.grad += out.data * out.grad",
                                             "self.grad += out.grad")),
-                           ["test_value_functions"], ALL_BUT["test_value_functions"]),
+                           ["test_value_functions"], OTHERS["test_value_functions"]),
     "exp_derivative_input": (mutate("Value", ("self.grad += out.data * out.grad",
                                               "self.grad += self.data * out.grad")),
-                             ["test_value_functions"], ALL_BUT["test_value_functions"]),
+                             ["test_value_functions"], OTHERS["test_value_functions"]),
     "exp_forgets_out_grad": (mutate("Value", ("self.grad += out.data * out.grad",
                                               "self.grad += out.data")),
-                             ["test_value_functions"], ALL_BUT["test_value_functions"]),
+                             ["test_value_functions"], OTHERS["test_value_functions"]),
     "div_minus_sign_missing": (mutate("Value", ("other.grad -= out.grad * self.data",
                                                 "other.grad += out.grad * self.data")),
-                               ["test_value_backward"], ALL_BUT["test_value_backward"]),
+                               ["test_value_backward"], OTHERS["test_value_backward"]),
     "div_derivative_minus_one_over_b2": (
         mutate("Value", ("other.grad -= out.grad * self.data / other.data ** 2",
                          "other.grad -= out.grad / other.data ** 2")),
-        ["test_value_backward"], ALL_BUT["test_value_backward"]),
+        ["test_value_backward"], OTHERS["test_value_backward"]),
     "div_numerator_times_b": (mutate("Value", ("self.grad += out.grad / other.data",
                                                "self.grad += out.grad * other.data")),
-                              ["test_value_backward"], ALL_BUT["test_value_backward"]),
+                              ["test_value_backward"], OTHERS["test_value_backward"]),
     "sub_second_sign": (mutate("Value", ("other.grad -= out.grad\n", "other.grad += out.grad\n")),
-                        ["test_value_backward"], ALL_BUT["test_value_backward"]),
+                        ["test_value_backward"], OTHERS["test_value_backward"]),
     "mul_forgets_out_grad": (mutate("Value", ("self.grad += other.data * out.grad",
                                               "self.grad += other.data"),
                                     ("other.grad += self.data * out.grad",
@@ -183,29 +176,29 @@ WRONG = {
     "ng_forward_difference": (mutate("numerical_gradient",
                                      ("grad[index] = (f_plus - f_minus) / (2.0 * h)",
                                       "grad[index] = (f_plus - f(x)) / h")),
-                              ["test_numerical_gradient"], ALL_BUT["test_numerical_gradient"]),
+                              ["test_numerical_gradient"], OTHERS["test_numerical_gradient"]),
     "ng_x_not_restored": (mutate("numerical_gradient", ("        x[index] = saved\n", "")),
-                          ["test_numerical_gradient"], ALL_BUT["test_numerical_gradient"]),
+                          ["test_numerical_gradient"], OTHERS["test_numerical_gradient"]),
     "ng_restored_by_adding_h_back": (
         mutate("numerical_gradient", ("x[index] = saved + h", "x[index] += h"),
                ("x[index] = saved - h", "x[index] -= 2 * h"),
                ("        x[index] = saved\n", "        x[index] += h\n")),
-        ["test_numerical_gradient"], ALL_BUT["test_numerical_gradient"]),
+        ["test_numerical_gradient"], OTHERS["test_numerical_gradient"]),
     "ng_divided_by_h": (mutate("numerical_gradient", ("(f_plus - f_minus) / (2.0 * h)",
                                                       "(f_plus - f_minus) / h")),
-                        ["test_numerical_gradient"], ALL_BUT["test_numerical_gradient"]),
+                        ["test_numerical_gradient"], OTHERS["test_numerical_gradient"]),
     "ng_precedence_half_times_h": (mutate("numerical_gradient", ("(f_plus - f_minus) / (2.0 * h)",
                                                                  "(f_plus - f_minus) / 2 * h")),
-                                   ["test_numerical_gradient"], ALL_BUT["test_numerical_gradient"]),
+                                   ["test_numerical_gradient"], OTHERS["test_numerical_gradient"]),
     "ng_first_axis_only": (mutate("numerical_gradient",
                                   ("for index in np.ndindex(*x.shape):",
                                    "for index in range(len(x)):"),
                                   ("saved = x[index]", "saved = np.copy(x[index])")),
-                           ["test_numerical_gradient"], ALL_BUT["test_numerical_gradient"]),
+                           ["test_numerical_gradient"], OTHERS["test_numerical_gradient"]),
     "ng_first_axis_only_row_view": (  # x[i] is a view of a row: x is left changed too
         mutate("numerical_gradient", ("for index in np.ndindex(*x.shape):",
                                       "for index in range(len(x)):")),
-        ["test_numerical_gradient"], ALL_BUT["test_numerical_gradient"]),
+        ["test_numerical_gradient"], OTHERS["test_numerical_gradient"]),
     "ng_one_dimensional_result": (
         {"numerical_gradient": fn("numerical_gradient", "f, x, h=1e-5",
                                   "grad = np.zeros(len(x))\n"
@@ -215,15 +208,15 @@ WRONG = {
                                   "    x[i] = old - h\n    minus = f(x)\n    x[i] = old\n"
                                   "    grad[i] = np.sum(plus - minus) / (2 * h)\n"
                                   "return grad")},
-        ["test_numerical_gradient"], ALL_BUT["test_numerical_gradient"]),
+        ["test_numerical_gradient"], OTHERS["test_numerical_gradient"]),
     "ng_returns_flat": (mutate("numerical_gradient",
                                ("    return grad", "    return grad.ravel()")),
-                        ["test_numerical_gradient"], ALL_BUT["test_numerical_gradient"]),
+                        ["test_numerical_gradient"], OTHERS["test_numerical_gradient"]),
     "ng_ignores_h": (mutate("numerical_gradient",
                             ("x[index] = saved + h", "x[index] = saved + 1e-5"),
                             ("x[index] = saved - h", "x[index] = saved - 1e-5"),
                             ("(2.0 * h)", "2e-5")),
-                     ["test_numerical_gradient"], ALL_BUT["test_numerical_gradient"]),
+                     ["test_numerical_gradient"], OTHERS["test_numerical_gradient"]),
 }
 
 # Correct answers written differently from the reference: full marks.
@@ -536,3 +529,48 @@ CORRECT = {
 TAUGHT = {name: (WRONG.pop(name)[0], grade_id, phrase) for name, grade_id, phrase in [
     ("ng_restored_by_adding_h_back", "test_numerical_gradient", "left x modified"),
 ]}
+
+
+# What the grader's message says of each wrong answer: a phrase found in its messages, or
+# (grade id, phrase) for the message of that exercise.
+NAMED = {
+    'mul_grad_assigned': 'assigned instead of accumulated',
+    'add_grad_assigned': 'assigned instead of accumulated',
+    'every_grad_assigned': 'assigned instead of accumulated',
+    'backward_plain_recursion': 'reverse topological order',
+    'backward_dfs_visited_preorder': 'reverse topological order',
+    'backward_breadth_first': 'reverse topological order',
+    'backward_no_seed': 'does not seed y.grad = 1',
+    'backward_list_kept_between_calls': 'keeps nodes from an earlier call',
+    'rmul_missing': 'a.__rmul__(2)',
+    'reflected_all_missing': 'reflected method',
+    'rsub_wrong_order': '__rsub__ computes a - 1 instead of 1 - a',
+    'rtruediv_wrong_order': '__rtruediv__ computes a / 3 instead of 3 / a',
+    'rsub_builds_no_graph': 'must build the graph too',
+    'tanh_derivative_is_tanh': '1 - tanh(a)², not tanh(a)',
+    'tanh_derivative_of_input': 'not 1 - a²',
+    'relu_gradient_through_negatives': 'only where its input is positive',
+    'pow_derivative_n_times_a': 'n * a**(n-1), not n * a.',
+    'pow_derivative_n_times_a_to_n': 'n * a**(n-1), not n * a**n',
+    'exp_derivative_one': 'exp(a) itself, not 1',
+    'exp_derivative_input': 'exp(a) itself, not a',
+    'exp_forgets_out_grad': 'not multiplied by out.grad',
+    'mul_forgets_out_grad': 'not multiplied by out.grad',
+    'div_minus_sign_missing': '-a/b²: the minus sign is missing',
+    'div_derivative_minus_one_over_b2': '-a/b², not -1/b²',
+    'div_numerator_times_b': 'd(a/b)/da is 1/b, not b',
+    'sub_second_sign': 'd(a - b)/db is -1, not +1',
+    'ng_forward_difference': 'forward differences',
+    'ng_divided_by_h': 'divided by h instead of 2h',
+    'ng_first_axis_only': 'x[i] is a whole row',
+    'ng_one_dimensional_result': 'returned shape (2,); expected (2, 3)',
+    'ng_returns_flat': 'returned shape (6,); expected (2, 3)',
+    'ng_ignores_h': 'the step h passed in is ignored',
+}
+
+# Wrong answers the grader catches by their values, whose cause only the notebook's own check can
+# see and name (x after the call): (grade id, phrase of the notebook's message).
+NAMED_IN_NOTEBOOK = {
+    "ng_x_not_restored": ("test_numerical_gradient", "left x modified"),
+    "ng_first_axis_only_row_view": ("test_numerical_gradient", "left x modified"),
+}

@@ -1,11 +1,11 @@
 """A catalogue of answers to notebook 04: realistic mistakes and correct answers written
 differently from the reference. The grader must catch every mistake (on the right exercise) and
-accept every correct variant: tests/test_grader_nb04.py reports both rates."""
+accept every correct variant: tests/test_catalogues.py reports both rates."""
+from catalogue_harness import catalogue_header, fn
 
-ALL = ["test_dense_forward", "test_dense_backward", "test_relu", "test_sigmoid", "test_tanh",
-       "test_mse_loss_grad", "test_softmax_cross_entropy", "test_softmax_cross_entropy_stable",
-       "test_two_layer_loss"]
-OTHERS = {grade_id: [t for t in ALL if t != grade_id] for grade_id in ALL}
+ASSIGNMENT, ALL, OTHERS = catalogue_header(__name__)  # from the notebook's own spec
+
+
 # the exercises that use neither the dense layer nor the ReLU nor the softmax cross-entropy
 NOT_DENSE = ["test_relu", "test_sigmoid", "test_tanh", "test_mse_loss_grad",
              "test_softmax_cross_entropy", "test_softmax_cross_entropy_stable"]
@@ -13,10 +13,6 @@ NOT_DENSE = ["test_relu", "test_sigmoid", "test_tanh", "test_mse_loss_grad",
 
 def but(*grade_ids):
     return [t for t in ALL if t not in grade_ids]
-
-
-def fn(name, args, body):
-    return f"def {name}({args}):\n" + "".join(f"    {line}\n" for line in body.splitlines())
 
 
 def dense_backward(body):
@@ -384,3 +380,40 @@ TAUGHT = {name: (WRONG.pop(name)[0], grade_id, phrase) for name, grade_id, phras
     ('sigmoid_forward_in_place', 'test_sigmoid', 'in place'),
     ('tanh_forward_in_place', 'test_tanh', 'in place'),
 ]}
+
+
+# What the grader's message says of each wrong answer: a phrase found in its messages, or
+# (grade id, phrase) for the message of that exercise.
+NAMED = {
+    'dense_forward_no_cache': 'expected a tuple (out, cache)',
+    'dense_forward_no_bias': 'bias b is missing',
+    'dW_missing_transpose': 'transpose missing',
+    'dx_missing_transpose': 'transpose missing',
+    'db_averaged': 'averaged instead of summed over the batch',
+    'db_one_row': 'one row of dout',
+    'db_keepdims': 'keepdims',
+    'dW_averaged': 'dW is averaged over the batch',
+    'relu_mask_from_dout': 'mask is taken from dout',
+    'relu_mask_missing': 'mask is missing',
+    'sigmoid_derivative_of_input': 'pre-activation x, x*(1-x)',
+    'tanh_derivative_of_input': 'pre-activation x, 1-x**2',
+    'sigmoid_backward_no_dout': 'dout is missing',
+    'sigmoid_applied_twice': 'applied twice',
+    'mse_gradient_not_averaged': 'averaged but the gradient is not',
+    'mse_loss_summed': 'loss is summed',
+    'mse_gradient_over_batch_only': 'batch size N only',
+    'mse_missing_factor_two': 'factor 2',
+    'ce_rows_instead_of_entries': 'whole rows',
+    'ce_no_max_shift': 'max shift',
+    'ce_global_max_shift': 'max shift',
+    'ce_log_of_softmax': 'log(softmax) instead of log-sum-exp',
+    'ce_gradient_not_averaged': 'dlogits is not divided by N',
+    'ce_loss_summed': 'loss is summed over the batch',
+    'ce_forgot_minus_one': 'subtract 1',
+    'two_layer_keys_renamed': 'keyed wrong',
+    'two_layer_missing_b2': "missing 'b2'",
+    'two_layer_W_swapped': 'keyed wrong',
+    'two_layer_grads_as_tuple': 'expected a dict',
+    'two_layer_no_relu_backward': "ReLU's backward pass is missing",
+    'two_layer_by_central_differences': 'a numerical gradient (two forward passes per parameter)',
+}

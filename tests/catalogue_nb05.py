@@ -1,16 +1,14 @@
 """A catalogue of answers to notebook 05: realistic mistakes and correct answers written
 differently from the reference. The grader must catch every mistake (on the right exercise) and
-accept every correct variant: tests/test_grader_nb05.py reports both rates."""
+accept every correct variant: tests/test_catalogues.py reports both rates."""
+from catalogue_harness import catalogue_header, fn
 
-ALL = ["test_sgd", "test_sgd_default", "test_minibatches_cover", "test_minibatches_shuffle",
-       "test_train", "test_train_contract"]
+ASSIGNMENT, ALL, OTHERS = catalogue_header(__name__)  # from the notebook's own spec
+
+
 SGD_TESTS = ["test_sgd", "test_sgd_default"]
 BATCH_TESTS = ["test_minibatches_cover", "test_minibatches_shuffle"]
 TRAIN_TESTS = ["test_train", "test_train_contract"]
-
-
-def fn(name, args, body):
-    return f"def {name}({args}):\n" + "".join(f"    {line}\n" for line in body.splitlines())
 
 
 def sgd(body):
@@ -327,3 +325,43 @@ TAUGHT = {name: (WRONG.pop(name)[0], grade_id, phrase) for name, grade_id, phras
     ('sgd_in_place_np_subtract_out', 'test_sgd', 'changed w in place'),
     ('train_changes_the_callers_params', 'test_train_contract', 'changed the params dict'),
 ]}
+
+
+# What the grader's message says of each wrong answer: a phrase found in its messages, or
+# (grade id, phrase) for the message of that exercise.
+NAMED = {
+    'sgd_adds_gradient': ('test_sgd', 'adds the gradient'),
+    'sgd_always_default_rate': ('test_sgd', 'ignores the configured learning rate'),
+    'sgd_config_reset_each_call': ('test_sgd', 'ignores the configured learning rate'),
+    'sgd_crashes_on_none': ('test_sgd_default', 'config = config or {}'),
+    'sgd_rate_not_stored_in_config': ('test_sgd_default', "'learning_rate': 0.01"),
+    'sgd_learning_rate_missing': ('test_sgd', 'learning rate is missing'),
+    'sgd_returns_only_w': ('test_sgd', 'pair (next_w, config)'),
+    'batches_not_shuffled': ('test_minibatches_shuffle', 'not shuffled'),
+    'batches_x_and_y_shuffled_independently': ('test_minibatches_cover', 'pairs broken'),
+    'batches_only_x_shuffled': ('test_minibatches_cover', 'pairs broken'),
+    'batches_drop_last_partial': ('test_minibatches_cover', 'last, smaller batch is missing'),
+    'batches_floor_division_count': ('test_minibatches_cover', 'last, smaller batch is missing'),
+    'batches_with_replacement_integers': ('test_minibatches_cover', 'with replacement'),
+    'batches_with_replacement_choice': ('test_minibatches_cover', 'with replacement'),
+    'batches_global_permutation': ('test_minibatches_shuffle', 'ignores rng'),
+    'batches_global_shuffle': ('test_minibatches_shuffle', 'global random state'),
+    'batches_fixed_seed_inside': ('test_minibatches_shuffle', 'gave the same order'),
+    'batches_off_by_one_short': ('test_minibatches_cover', 'off by one'),
+    'batches_off_by_one_overlap': ('test_minibatches_cover', 'off by one'),
+    'batches_one_too_many': ('test_minibatches_cover', 'empty batch'),
+    'batches_range_stops_one_early': ('test_minibatches_cover', 'no batch at all'),
+    'batches_only_batch_order_shuffled': ('test_minibatches_shuffle', 'order of the batches'),
+    'batches_shuffled_within_each_batch': ('test_minibatches_shuffle', 'only within each batch'),
+    'train_discards_the_update': ('test_train', 'keep what sgd returns'),
+    'train_one_batch_per_epoch': ('test_train', 'held-out points'),
+    'train_learning_rate_not_passed': ('test_train', 'held-out points'),
+    'train_returns_after_one_epoch': ('test_train_contract', '1 entries for 12 epochs'),
+    'train_history_per_batch': ('test_train_contract', 'one number per epoch'),
+    'train_ignores_tol': ('test_train_contract', 'is tol used at all'),
+    'train_tol_compared_with_the_loss': ('test_train_contract', '< tol'),
+    'train_plateau_checked_an_epoch_late': ('test_train_contract', 'went on after epoch'),
+    'train_stops_after_the_first_epoch': ('test_train_contract', 'at the earliest'),
+    'train_own_update_sgd_unwritten': ('test_train', 'train must take its steps with your sgd'),
+    'train_momentum_of_its_own': ('test_train', 'does not take the steps your sgd gives'),
+}

@@ -85,6 +85,14 @@ def submissions(tmp_path):
     return SubmissionFolder(tmp_path / "submitted")
 
 
+def find_widgets(widget, kind):
+    """Every widget of type `kind` in an ipywidgets tree, depth first."""
+    found = [widget] if isinstance(widget, kind) else []
+    for child in getattr(widget, "children", ()):
+        found += find_widgets(child, kind)
+    return found
+
+
 SUMMARY = []  # lines that tests report, printed at the end of the run (e.g. catch rates)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import nbformat
 
-from catalogue_nb01 import fn
+from catalogue_harness import fn
 
 FULL = 10.0
 

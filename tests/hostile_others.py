@@ -1,6 +1,7 @@
 """Hostile submissions of notebooks 02 to 05: the classes of tests/hostile_nb01.py, met where
 each notebook's exercises give them a form of their own (see Case there). Each case's score is
 what the honest parts of the submission earn."""
+from catalogue_harness import fn
 from catalogue_nb04 import WRONG as WRONG_04
 from catalogue_nb05 import WRONG as WRONG_05
 from hostile_nb01 import Case, answers
@@ -9,10 +10,6 @@ NB02 = ("02_loss_functions", "02_loss_functions")
 NB03 = ("03_chain_rule", "03_chain_rule")
 NB04 = ("04_backward_pass", "04_backward_pass")
 NB05 = ("05_gradient_descent", "05_gradient_descent")
-
-
-def fn(name, args, body):
-    return f"def {name}({args}):\n" + "".join(f"    {line}\n" for line in body.splitlines())
 
 
 # an overflowing softmax with numpy's warnings silenced: its nan shows in the values all the same

@@ -13,11 +13,13 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
+
 from matplotlib.figure import Figure  # noqa: E402
 
 from bpkit.plots.graph import draw_graph, expression_graph  # noqa: E402
 from bpkit.plots.graph_trace import EXPRESSIONS, edge_gradients, trace_graph  # noqa: E402
 from bpkit.views.graph import graph_explorer  # noqa: E402
+from conftest import find_widgets  # noqa: E402
 
 
 class Value:
@@ -296,23 +298,16 @@ def test_every_widget_expression_draws_with_every_edge_labelled(name):
     assert graph["figure"].axes[0].get_title() == "Computational graph"
 
 
-def _find(widget, kind):
-    found = [widget] if isinstance(widget, kind) else []
-    for child in getattr(widget, "children", ()):
-        found += _find(child, kind)
-    return found
-
-
 def test_graph_explorer_builds_controls_and_redraws_on_change():
     import ipywidgets
 
     box = graph_explorer(Value)
     assert isinstance(box, ipywidgets.VBox)
-    (dropdown,) = _find(box, ipywidgets.Dropdown)
+    (dropdown,) = find_widgets(box, ipywidgets.Dropdown)
     assert list(dropdown.options) == list(EXPRESSIONS)
-    sliders = _find(box, ipywidgets.FloatSlider)
+    sliders = find_widgets(box, ipywidgets.FloatSlider)
     assert [s.description for s in sliders] == ["a", "b"]
-    (picture,) = _find(box, ipywidgets.Output)
+    (picture,) = find_widgets(box, ipywidgets.Output)
     first = picture.outputs
     assert first[0]["data"]["image/png"] and "a = 1.0, b = -0.5" in first[0]["data"]["text/plain"]
     sliders[0].value = 2.0
@@ -326,7 +321,7 @@ def test_graph_explorer_asks_for_an_unwritten_value_and_reports_a_bug():
     import ipywidgets
 
     box = graph_explorer(Unwritten, {"a * b": lambda a, b: a * b})
-    (picture,) = _find(box, ipywidgets.Output)
+    (picture,) = find_widgets(box, ipywidgets.Output)
     (output,) = picture.outputs
     assert output["text"].startswith("Write the Value class above first")
 
@@ -334,7 +329,7 @@ def test_graph_explorer_asks_for_an_unwritten_value_and_reports_a_bug():
         return a.sigmoid()
 
     box = graph_explorer(Value, {"a.sigmoid()": broken})
-    (output,) = _find(box, ipywidgets.Output)[0].outputs
+    (output,) = find_widgets(box, ipywidgets.Output)[0].outputs
     assert "raised AttributeError" in output["text"]
 
 

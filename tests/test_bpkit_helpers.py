@@ -13,11 +13,13 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+
 from matplotlib.figure import Figure  # noqa: E402
 
 from bpkit import datasets  # noqa: E402
 from bpkit.plots.activations import plot_activations, plot_neuron_surface  # noqa: E402
 from bpkit.views.neuron import neuron_explorer, neuron_grid  # noqa: E402
+from conftest import find_widgets  # noqa: E402
 
 
 def sigmoid_neuron(x, w, b):
@@ -209,26 +211,19 @@ def test_plot_neuron_surface_uses_the_grid_level_and_given_title():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a = 0"]
 
 
-def _find(widget, kind):
-    found = [widget] if isinstance(widget, kind) else []
-    for child in getattr(widget, "children", ()):
-        found += _find(child, kind)
-    return found
-
-
 def test_neuron_explorer_builds_controls_and_redraws_on_change():
     import ipywidgets
 
     x, y = datasets.two_blobs(n=20)
     box = neuron_explorer({"sigmoid": sigmoid_neuron, "tanh": tanh_like_neuron}, x, y)
     assert isinstance(box, ipywidgets.VBox)
-    sliders = _find(box, ipywidgets.FloatSlider)
+    sliders = find_widgets(box, ipywidgets.FloatSlider)
     assert [s.description for s in sliders] == ["w1", "w2", "b"]
     assert [s.value for s in sliders] == [1.0, -1.0, 0.0]
     assert all((s.min, s.max) == (-5.0, 5.0) for s in sliders)
-    (dropdown,) = _find(box, ipywidgets.Dropdown)
+    (dropdown,) = find_widgets(box, ipywidgets.Dropdown)
     assert list(dropdown.options) == ["sigmoid", "tanh"]
-    (picture,) = _find(box, ipywidgets.Output)
+    (picture,) = find_widgets(box, ipywidgets.Output)
     first = picture.outputs
     assert first[0]["data"]["image/png"]
     sliders[0].value = 3.0
@@ -239,8 +234,8 @@ def test_neuron_explorer_asks_for_an_unwritten_activation():
     import ipywidgets
 
     box = neuron_explorer({"sigmoid": sigmoid_neuron, "relu": unwritten_neuron})
-    (dropdown,) = _find(box, ipywidgets.Dropdown)
-    (picture,) = _find(box, ipywidgets.Output)
+    (dropdown,) = find_widgets(box, ipywidgets.Dropdown)
+    (picture,) = find_widgets(box, ipywidgets.Output)
     dropdown.value = "relu"
     (output,) = picture.outputs
     assert output["output_type"] == "stream"
@@ -253,5 +248,5 @@ def test_neuron_explorer_leaves_no_pyplot_figures_behind():
     plt.close("all")
     box = neuron_explorer({"sigmoid": sigmoid_neuron})
     for value in (0.5, 1.5, 2.5):
-        _find(box, ipywidgets.FloatSlider)[2].value = value
+        find_widgets(box, ipywidgets.FloatSlider)[2].value = value
     assert plt.get_fignums() == []

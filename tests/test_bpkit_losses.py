@@ -12,10 +12,12 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+
 from matplotlib.figure import Figure  # noqa: E402
 
 from bpkit.plots.losses import loss_curves, loss_point, plot_loss_slopes  # noqa: E402
 from bpkit.views.losses import loss_explorer  # noqa: E402
+from conftest import find_widgets  # noqa: E402
 
 
 def mse(y_hat, y):
@@ -110,23 +112,16 @@ def test_headless_explorer_returns_none(monkeypatch):
     assert loss_explorer(LOSSES) is None
 
 
-def _find(widget, kind):
-    found = [widget] if isinstance(widget, kind) else []
-    for child in getattr(widget, "children", ()):
-        found += _find(child, kind)
-    return found
-
-
 def test_explorer_builds_controls_and_redraws_on_change():
     import ipywidgets
 
     box = loss_explorer(LOSSES, p=0.3, y=1.0)
     assert isinstance(box, ipywidgets.VBox)
-    (slider,) = _find(box, ipywidgets.FloatSlider)
+    (slider,) = find_widgets(box, ipywidgets.FloatSlider)
     assert (slider.value, slider.min, slider.max, slider.step) == (0.3, 0.01, 0.99, 0.01)
-    (target,) = _find(box, ipywidgets.ToggleButtons)
+    (target,) = find_widgets(box, ipywidgets.ToggleButtons)
     assert target.value == 1.0
-    (picture,) = _find(box, ipywidgets.Output)
+    (picture,) = find_widgets(box, ipywidgets.Output)
     first = picture.outputs
     png = base64.b64decode(first[0]["data"]["image/png"])
     assert png.startswith(b"\x89PNG")
@@ -142,19 +137,19 @@ def test_explorer_asks_for_unwritten_losses_and_names_a_raising_one():
     import ipywidgets
 
     box = loss_explorer({"MSE": unwritten, "BCE": unwritten})
-    (picture,) = _find(box, ipywidgets.Output)
+    (picture,) = find_widgets(box, ipywidgets.Output)
     (output,) = picture.outputs
     assert output["text"].strip() == ("Write MSE and BCE above first: this picture uses your "
                                       "own function.")
     box = loss_explorer({"MSE": mse, "BCE": unwritten})
-    outputs = _find(box, ipywidgets.Output)[0].outputs
+    outputs = find_widgets(box, ipywidgets.Output)[0].outputs
     assert outputs[0]["data"]["image/png"] and "Write BCE above first" in outputs[1]["text"]
 
     def broken(y_hat, y):
         return y_hat[5]
 
     box = loss_explorer({"broken": broken})
-    (output,) = _find(box, ipywidgets.Output)[0].outputs
+    (output,) = find_widgets(box, ipywidgets.Output)[0].outputs
     assert output["text"].startswith("broken raised IndexError")
 
 

@@ -55,3 +55,17 @@ def test_grade_cells_have_points_and_a_docstring():
         for test in nb_spec.tests.values():
             assert test.points > 0, test.grade_id
             assert test.description != test.grade_id, f"{test.grade_id} needs a docstring"
+
+
+@pytest.mark.parametrize("source,release", pairs(), ids=lambda p: p.name)
+def test_the_grader_sees_each_grade_cell_as_nbgrader_shows_it(source, release):
+    # the spec recognises a grade cell stripped of its metadata by its student text: that text
+    # must be exactly nbgrader's, and a grade cell must hold no solution (nothing to stub)
+    shown = {c.metadata["nbgrader"]["grade_id"]: spec.cell_source(c)
+             for c in nbformat.read(release, as_version=4).cells
+             if c.metadata.get("nbgrader", {}).get("grade")}
+    tests = spec.load_notebook_spec(source).tests
+    assert set(shown) == set(tests)
+    for grade_id, test in tests.items():
+        assert test.visible_source == shown[grade_id], grade_id
+        assert "BEGIN SOLUTION" not in test.source, grade_id
