@@ -140,6 +140,10 @@ def explorer(make_controls, draw):
     make_controls(widgets) -> {name: control}, given the ipywidgets module (imported here, lazily:
     bpkit imports without a notebook frontend). draw(values) -> outputs for the picture, values
     being {name: control.value}. None when headless, without importing ipywidgets.
+
+    Give sliders continuous_update=True: the picture follows a drag. ipywidgets' frontend keeps
+    one update in flight and merges the moves made meanwhile into the next, so frames that fall
+    behind are dropped rather than queued (the browser test counts the frames of a drag).
     """
     if headless():
         return None

@@ -166,6 +166,23 @@ def test_plot_descent_draws_contours_paths_and_labels():
     assert ax.get_xlim() == (-5.0, 5.0) and ax.get_ylim() == (-3.0, 3.0)
 
 
+def test_plot_descent_has_equal_scales_and_cuts_a_diverging_path_where_it_leaves():
+    grid = loss_grid(bowl_loss, n=31)
+    path = descent_path(bowl_grad, plain_update, [-4.0, 2.0], 0.21)
+    fig = plot_descent(grid, {"diverges": path})
+    ax = fig.axes[0]
+    assert ax.get_aspect() == 1.0
+    (line,) = [l for l in ax.get_lines() if l.get_label() == "diverges"]
+    inside = (np.abs(path[:, 0]) <= 5.0) & (np.abs(path[:, 1]) <= 3.0)
+    first_out = int(np.flatnonzero(~inside)[0])
+    assert len(line.get_xdata()) == first_out + 1  # up to the step that leaves, not beyond
+    notes = [t.get_text() for t in ax.texts]
+    assert notes == [f"leaves the frame at step {first_out}"]
+    fig = plot_descent(grid, {"converges": descent_path(bowl_grad, plain_update, [-4.0, 2.0],
+                                                        0.1)})
+    assert not fig.axes[0].texts and len(fig.axes[0].get_lines()[1].get_xdata()) == 31
+
+
 def test_plot_path_losses_uses_a_log_scale():
     fig = plot_path_losses({"a": [10.0, 1.0, 0.1]})
     _labelled(fig.axes[0], "Loss along each path")

@@ -12,6 +12,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from matplotlib.figure import Figure  # noqa: E402
@@ -336,3 +337,23 @@ def test_graph_explorer_asks_for_an_unwritten_value_and_reports_a_bug():
 def test_graph_explorer_is_skipped_when_headless(monkeypatch):
     monkeypatch.setenv("BPKIT_HEADLESS", "1")
     assert graph_explorer(Value) is None
+
+
+def test_data_are_named_and_edge_labels_sit_beside_the_arrows_not_on_them():
+    graph = expression_graph(Value, lambda w, b, x, t: ((w * x + b).tanh() - t) ** 2,
+                             {"w": 0.3, "b": 0.2}, data={"x": 1.5, "t": 0.5})
+    labels = {n["label"]: n["kind"] for n in graph["nodes"] if n["kind"] != "op"}
+    assert labels == {"w": "input", "x": "const", "b": "input", "t": "const"}
+    fig = graph["figure"]
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    points = [p for line in ax.lines for p in ax.transData.transform(line.get_xydata())]
+    for arrow in [t for t in ax.texts if getattr(t, "arrow_patch", None) is not None]:
+        start, end = ax.transData.transform([arrow.xyann, arrow.xy])
+        points += [start + (end - start) * f for f in np.linspace(0.0, 1.0, 60)]
+    edge_labels = [t for t in ax.texts if t.get_fontsize() == 8 and not hasattr(t, "arrow_patch")]
+    assert len(edge_labels) == 2 * len(graph["edges"])
+    for text in edge_labels:
+        box = text.get_window_extent(renderer).shrunk(0.9, 0.8)
+        assert not any(box.contains(*p) for p in points), text.get_text()

@@ -177,6 +177,19 @@ def test_plot_activations_labels_and_one_line_per_function():
     assert labels == ["sigmoid", "step"]
 
 
+def test_plot_activations_keeps_one_colour_per_activation_and_one_y_range():
+    from bpkit.plots.activations import ACTIVATION_COLOURS, ACTIVATION_YLIM
+    from matplotlib.colors import to_rgba
+    curves = {"relu": lambda z: np.maximum(z, 0.0), "sigmoid": lambda z: 1 / (1 + np.exp(-z))}
+    for order in (curves, dict(reversed(curves.items())), {"sigmoid'": curves["sigmoid"]}):
+        ax = plot_activations(order).axes[0]
+        assert ax.get_ylim() == ACTIVATION_YLIM
+        for line in ax.get_lines():
+            name = line.get_label().rstrip("'")
+            if name in ACTIVATION_COLOURS:
+                assert to_rgba(line.get_color()) == to_rgba(ACTIVATION_COLOURS[name])
+
+
 def test_plot_activations_skips_an_unwritten_function():
     def tanh(z):
         raise NotImplementedError()

@@ -175,9 +175,44 @@ def test_solution_runs_in_lab_and_widgets_are_live(lab, browser, relative):
         time.sleep(3)
         after = box.screenshot(path=str(ARTIFACTS / f"{relative.stem}-widget-after.png"))
         assert before != after, "moving a slider did not change the picture"
+        rate = frames_per_second_of_a_drag(page, box, sliders.first)
+        print(f"{relative.stem}: a drag shows {rate:.1f} frames a second")
+        assert rate >= 10.0, f"a drag showed {rate:.1f} frames a second; at least 10 expected"
     finally:
         page.screenshot(path=str(ARTIFACTS / f"{relative.stem}.png"))
         page.close()
+
+
+COUNT_FRAMES = """(box) => {
+  window.__frames = 0;
+  new MutationObserver(changes => {
+    for (const change of changes)
+      for (const node of change.addedNodes)
+        if (node.nodeType === 1 && (node.tagName === 'IMG' || node.querySelector('img')))
+          window.__frames++;
+  }).observe(box, {childList: true, subtree: true});
+}"""
+
+
+def frames_per_second_of_a_drag(page, box, slider, seconds=2.0, moves=40):
+    """Drag the slider's handle across its track for `seconds` like a hand would, and count the
+    pictures the widget shows meanwhile (new images in its output), per second."""
+    box.evaluate(COUNT_FRAMES)
+    handle = slider.locator(".noUi-handle").first
+    track = slider.locator(".noUi-target").first.bounding_box()
+    start = handle.bounding_box()
+    y = start["y"] + start["height"] / 2
+    page.mouse.move(start["x"] + start["width"] / 2, y)
+    page.mouse.down()
+    began = time.monotonic()
+    for i in range(1, moves + 1):
+        # there and back across the track: every move changes the value
+        fraction = 1.0 - abs(1.0 - 2.0 * i / moves)
+        page.mouse.move(track["x"] + track["width"] * (0.1 + 0.8 * fraction), y)
+        time.sleep(max(0.0, began + seconds * i / moves - time.monotonic()))
+    page.mouse.up()
+    elapsed = time.monotonic() - began
+    return page.evaluate("window.__frames") / elapsed
 
 
 def test_student_copy_shows_stubs_and_friendly_checks(lab, browser):

@@ -4,7 +4,15 @@ from matplotlib.lines import Line2D
 
 from bpkit.plots import colour_range, figure_and_axes
 
-__all__ = ["plot_activations", "plot_neuron_surface", "scatter_points"]
+__all__ = ["ACTIVATION_COLOURS", "ACTIVATION_YLIM", "plot_activations", "plot_neuron_surface",
+           "scatter_points"]
+
+# One colour per activation and one y-range in every notebook, so a curve is recognised at a
+# glance and sigmoid and tanh are not squashed by an unbounded ReLU (which leaves the top of the
+# frame: it has no upper bound). A derivative (name ending in ') takes its function's colour.
+ACTIVATION_COLOURS = {"sigmoid": "tab:blue", "tanh": "tab:orange", "relu": "tab:green",
+                      "leaky_relu": "tab:olive", "identity": "tab:gray"}
+ACTIVATION_YLIM = (-1.25, 2.25)
 
 
 # Shape and fill both differ, so the classes stay apart on either end of the colour map and
@@ -36,13 +44,14 @@ def plot_activations(activations, z=None, ax=None):
         if a.shape != z.shape:
             raise ValueError(f"{name}(z) returned shape {a.shape} for z of shape {z.shape}; "
                              "an activation must return one value per input.")
-        ax.plot(z, a, linewidth=2, label=name)
+        ax.plot(z, a, linewidth=2, label=name, color=ACTIVATION_COLOURS.get(name.rstrip("'")))
     for name in missing:
         # An invisible handle: the legend lists what is still to write, next to what is drawn.
         ax.plot([], [], linestyle="none", label=f"({name}: not written yet)")
     ax.axhline(0.0, color="0.6", linewidth=0.8, zorder=0)
     ax.axvline(0.0, color="0.6", linewidth=0.8, zorder=0)
     ax.set_xlim(z.min(), z.max())
+    ax.set_ylim(*ACTIVATION_YLIM)
     ax.set(title="Activation functions", xlabel="pre-activation z",
            ylabel="output a = f(z)")
     ax.grid(True, alpha=0.3)

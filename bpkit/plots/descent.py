@@ -106,23 +106,47 @@ def plot_descent(grid, paths, ax=None, title="Gradient descent on the loss surfa
     minimum = np.unravel_index(np.argmin(loss), loss.shape)
     ax.plot(w1[minimum[1]], w2[minimum[0]], marker="*", markersize=14, color="gold",
             markeredgecolor="black", linestyle="none", label="minimum", zorder=4)
-    draw_paths(ax, paths, legend_loc)
     ax.set_xlim(w1[0], w1[-1])
     ax.set_ylim(w2[0], w2[-1])
+    # equal scales: a step of plain gradient descent then meets the contours at right angles
+    ax.set_aspect("equal", adjustable="box")
+    draw_paths(ax, paths, legend_loc)
     ax.set(title=title, xlabel="weight w1", ylabel="weight w2")
     return fig
 
 
 def draw_paths(ax, paths, legend_loc):
-    """Each path as dots joined by lines, a square at its start, then the legend; returns them."""
+    """Each path as dots joined by lines, a square at its start, then the legend; returns them.
+
+    A path is drawn up to the step that leaves the axes' window (set the limits first), and that
+    step is named at the edge: a diverging path shows where it went, not a fan of lines.
+    """
     drawn = []
     for (label, path), colour in zip(paths.items(), PATH_COLOURS * 4):
         path = np.asarray(path, dtype=np.float64)
+        left = _first_step_outside(ax, path)
+        if left is not None:
+            path = path[:left + 1]  # the step that leaves is drawn, clipped at the frame
+            if left > 0:
+                drawn.append(ax.annotate(
+                    f"leaves the frame at step {left}", xy=path[-2], xytext=(8, -14),
+                    textcoords="offset points", fontsize="small", color=colour, zorder=6,
+                    bbox={"facecolor": "white", "edgecolor": colour, "alpha": 0.9}))
         drawn += ax.plot(path[:, 0], path[:, 1], "-o", color=colour, markersize=3.5,
                          linewidth=1.4, label=label, zorder=3)
         drawn += ax.plot(path[0, 0], path[0, 1], marker="s", markersize=7, color=colour,
                          markeredgecolor="black", zorder=5)
     return drawn + [ax.legend(loc=legend_loc, fontsize="small", framealpha=0.9)]
+
+
+def _first_step_outside(ax, path):
+    """The first index of path (T + 1, 2) outside the axes' limits, or None."""
+    (x_low, x_high), (y_low, y_high) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+    with np.errstate(invalid="ignore"):
+        inside = ((path[:, 0] >= x_low) & (path[:, 0] <= x_high)
+                  & (path[:, 1] >= y_low) & (path[:, 1] <= y_high))
+    outside = np.flatnonzero(~inside)
+    return int(outside[0]) if outside.size else None
 
 
 def plot_path_losses(losses, ax=None, title="Loss along each path"):

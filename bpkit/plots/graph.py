@@ -95,18 +95,17 @@ def draw_graph(graph, ax=None, title=None):
                                 "shrinkB": 0, "connectionstyle": f"arc3,rad={bend}"})
     taken = [_rect(position[i], _W + 0.1, _H + 0.1) for i in range(len(nodes))]
     lines = [_samples(path, bend) for _, path, bend in arrows]
-    for k in sorted(range(len(arrows)), key=lambda k: len(arrows[k][1])):
-        edge, path, bend = arrows[k]
-        spots = path[1:-1] if len(path) > 2 else _bezier(path[0], path[1], bend,
-                                                          (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8))
-        others = [p for j, line in enumerate(lines) if j != k for p in line]
-        _label_edge(ax, edge, spots, taken, others)
-    for i, node in enumerate(nodes):
-        _draw_node(ax, position[i], node, _mismatch(i, node, edges))
     xs = [p[0] for p in position.values()]
     ys = [p[1] for p in position.values()]
-    ax.set_xlim(min(xs) - _W / 2 - 0.2, max(xs) + _W / 2 + 0.2)
-    ax.set_ylim(min(ys) - 1.0, max(ys) + 1.1)
+    frame = (min(xs) - _W / 2 - 0.2, min(ys) - 1.0, max(xs) + _W / 2 + 0.2, max(ys) + 1.1)
+    for k in sorted(range(len(arrows)), key=lambda k: len(arrows[k][1])):
+        edge, path, bend = arrows[k]
+        others = [p for j, line in enumerate(lines) if j != k for p in line]
+        _label_edge(ax, edge, _label_spots(path, bend), taken, others + lines[k], frame)
+    for i, node in enumerate(nodes):
+        _draw_node(ax, position[i], node, _mismatch(i, node, edges))
+    ax.set_xlim(frame[0], frame[2])
+    ax.set_ylim(frame[1], frame[3])
     ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():
@@ -144,25 +143,48 @@ def _samples(path, bend):
     return points
 
 
-def _label_edge(ax, edge, spots, taken, others):
-    """Write the edge's value (above) and gradient (below) at the spot where the label hides
-    the least of the boxes and labels `taken` and of the other arrows' points."""
+def _label_spots(path, bend):
+    """(point on the arrow, its direction) where a label may go: the bends of a routed arrow,
+    or fractions of a straight or arced one, middle first."""
+    if len(path) > 2:
+        return [(path[i], (path[i + 1][0] - path[i - 1][0], path[i + 1][1] - path[i - 1][1]))
+                for i in range(1, len(path) - 1)]
+    spots = []
+    for t in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8):
+        before, at, after = _bezier(path[0], path[1], bend, (t - 0.01, t, t + 0.01))
+        spots.append((at, (after[0] - before[0], after[1] - before[1])))
+    return spots
+
+
+def _label_edge(ax, edge, spots, taken, lines, frame):
+    """Write the edge's value (above) and gradient (below) beside its arrow, at the spot and on
+    the side where the label hides the least of the boxes and labels `taken` and of the arrows'
+    points `lines` (its own arrow included: a label never sits on a line), inside `frame`."""
     grad = "?" if edge["grad"] is None else f"{edge['grad']:.4g}"
     texts = (f"{edge['value']:.4g}", f"← {grad}")
-    width = 0.075 * max(len(t) for t in texts) + 0.15
+    width, height = 0.075 * max(len(t) for t in texts) + 0.15, 0.5
 
-    def cost(spot):
-        x0, y0, x1, y1 = rect = _rect(spot, width, 0.55)
-        hidden = sum(x0 <= x <= x1 and y0 <= y <= y1 for x, y in others)
-        return sum(_overlap(rect, r) for r in taken) + 0.02 * hidden
+    def centres(spot, direction):
+        length = math.hypot(*direction) or 1.0
+        nx, ny = -direction[1] / length, direction[0] / length  # the arrow's normal
+        # far enough along the normal that the label's box clears the arrow's line
+        reach = width / 2 * abs(nx) + height / 2 * abs(ny) + 0.04
+        return [(spot[0] + side * reach * nx, spot[1] + side * reach * ny) for side in (1, -1)]
 
-    costs = [cost(spot) for spot in spots]
-    spot = spots[costs.index(min(costs))]
-    taken.append(_rect(spot, width, 0.55))
+    def cost(centre):
+        x0, y0, x1, y1 = rect = _rect(centre, width, height)
+        hidden = sum(x0 <= x <= x1 and y0 <= y <= y1 for x, y in lines)
+        outside = width * height - _overlap(rect, frame)
+        return sum(_overlap(rect, r) for r in taken) + 0.02 * hidden + 10.0 * outside
+
+    candidates = [c for spot, direction in spots for c in centres(spot, direction)]
+    costs = [cost(c) for c in candidates]
+    spot = candidates[costs.index(min(costs))]
+    taken.append(_rect(spot, width, height))
     box = {"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}
-    ax.text(spot[0], spot[1] + 0.06, texts[0], ha="center", va="bottom", fontsize=8,
+    ax.text(spot[0], spot[1] + 0.02, texts[0], ha="center", va="bottom", fontsize=8,
             color=_VALUE_COLOR, bbox=box, zorder=5)
-    ax.text(spot[0], spot[1] - 0.06, texts[1], ha="center", va="top", fontsize=8,
+    ax.text(spot[0], spot[1] - 0.02, texts[1], ha="center", va="top", fontsize=8,
             color=_GRAD_COLOR, bbox=box, zorder=5)
 
 
@@ -204,19 +226,22 @@ def _draw_node(ax, xy, node, mismatch):
                 va="top", fontsize=7.5, color=_GRAD_COLOR, zorder=4)
 
 
-def expression_graph(Value, expression, point, title=None, draw=True, ax=None):
+def expression_graph(Value, expression, point, title=None, draw=True, ax=None, data=None):
     """Build `expression` from the learner's Values at `point`, run its backward(), trace it.
 
     Value: the learner's class.  expression: a function of the inputs, e.g. lambda a, b: a * b + a.
-    point: {input name: number}.  Returns the graph of `trace_graph` with edge gradients, plus
-    "output" (the root's data) and "figure" (None unless draw).
+    point: {input name: number}.  data: {name: number} of fixed data the expression also takes
+    by name (x1, x2, t): drawn as constants, named rather than shown as bare numbers.
+    Returns the graph of `trace_graph` with edge gradients, plus "output" (the root's data) and
+    "figure" (None unless draw).
     """
     leaves = {name: Value(float(x)) for name, x in point.items()}
-    y = expression(**leaves)
+    fixed = {name: Value(float(x)) for name, x in (data or {}).items()}
+    y = expression(**leaves, **fixed)
     if not hasattr(y, "_prev"):
         raise ValueError(f"the expression gave a {type(y).__name__}, not a Value")
     y.backward()
-    graph = edge_gradients(Value, trace_graph(y, leaves))
+    graph = edge_gradients(Value, trace_graph(y, leaves, fixed))
     graph["output"] = graph["nodes"][-1]["data"]
     graph["figure"] = draw_graph(graph, ax=ax, title=title) if draw else None
     return graph

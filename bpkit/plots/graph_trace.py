@@ -28,16 +28,18 @@ EXPRESSIONS = {
 }
 
 
-def trace_graph(root, names=None):
+def trace_graph(root, names=None, constants=None):
     """Walk the graph that ends at `root` through each node's `_prev`.
 
-    names: {name: leaf Value} for the inputs; other leaves are drawn as constants.
+    names: {name: leaf Value} for the inputs; other leaves are drawn as constants, labelled
+    with their name in `constants` ({name: leaf Value}, e.g. the data x1, x2, t) or their value.
     Returns {"nodes": [...], "edges": [...]} with nodes in topological order (inputs first):
     node {"label", "op", "data", "grad", "kind": "input"|"const"|"op", "depth"}, edge
     {"src", "dst", "value", "grad": None} with src/dst indices into nodes and one edge per entry
     of `_prev` (a value used twice by one operation gives two edges).
     """
     by_id = {id(leaf): name for name, leaf in (names or {}).items()}
+    constant_names = {id(leaf): name for name, leaf in (constants or {}).items()}
     order, index, stack = [], {}, [(root, False)]
     while stack:  # iterative post-order: deep graphs do not hit the recursion limit
         node, expanded = stack.pop()
@@ -54,7 +56,8 @@ def trace_graph(root, names=None):
         children = _children(node)
         kind = "op" if children else ("input" if id(node) in by_id else "const")
         data, grad = _number(node, "data"), _number(node, "grad")
-        label = by_id.get(id(node)) or (f"{data:.4g}" if kind == "const" else "")
+        label = by_id.get(id(node)) or constant_names.get(id(node)) or (
+            f"{data:.4g}" if kind == "const" else "")
         nodes.append({"label": label, "op": str(getattr(node, "_op", "") or ""), "data": data,
                       "grad": grad, "kind": kind, "depth": 0})
         for child in children:

@@ -69,10 +69,10 @@ def learning_rate_explorer(loss_fn, grad_fn, update, w0, xlim=(-5.0, 5.0), ylim=
     def controls(widgets):
         return {"rate": widgets.FloatLogSlider(value=learning_rate, base=10, min=-3, max=0,
                                                step=0.05, description="learning rate",
-                                               readout_format=".3f", continuous_update=False,
+                                               readout_format=".3f", continuous_update=True,
                                                style={"description_width": "initial"}),
                 "steps": widgets.IntSlider(value=num_steps, min=1, max=100, description="steps",
-                                           continuous_update=False)}
+                                           continuous_update=True)}
 
     return explorer(controls, lambda values: view.update(grad_fn, update, w0, values["rate"],
                                                          values["steps"]))

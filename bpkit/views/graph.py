@@ -48,7 +48,7 @@ def graph_explorer(Value, expressions=None):
     view = GraphView(Value)
 
     def controls(widgets):
-        common = dict(min=-2.0, max=2.0, step=0.1, continuous_update=False)
+        common = dict(min=-2.0, max=2.0, step=0.1, continuous_update=True)
         return {"expression": widgets.Dropdown(options=list(expressions), description="expression",
                                                layout=widgets.Layout(width="360px")),
                 "a": widgets.FloatSlider(value=1.0, description="a", **common),

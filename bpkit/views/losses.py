@@ -77,7 +77,7 @@ def loss_explorer(losses, p=0.3, y=1.0):
     def controls(widgets):
         return {"p": widgets.FloatSlider(value=p, min=P_MIN, max=P_MAX, step=0.01,
                                          readout_format=".2f", description="p",
-                                         continuous_update=False),
+                                         continuous_update=True),
                 "y": widgets.ToggleButtons(options=[("y = 0", 0.0), ("y = 1", 1.0)],
                                            value=float(y), description="target")}
 

@@ -89,7 +89,7 @@ def neuron_explorer(neurons, points=None, labels=None):
     def controls(widgets):
         # Redraw when a slider is released: a frame is quick (bpkit.live), but dragging would
         # send a PNG per step, too much for a remote JupyterHub.
-        common = dict(min=-5.0, max=5.0, step=0.1, continuous_update=False)
+        common = dict(min=-5.0, max=5.0, step=0.1, continuous_update=True)
         return {"activation": widgets.Dropdown(options=list(neurons), description="activation"),
                 "w1": widgets.FloatSlider(value=1.0, description="w1", **common),
                 "w2": widgets.FloatSlider(value=-1.0, description="w2", **common),

@@ -68,7 +68,7 @@ def nudge_explorer(loss_fn, params, x, y, max_delta=1.0, ylabel="loss"):
 
     def controls(widgets):
         style = {"description_width": "80px"}
-        common = dict(continuous_update=False, style=style)
+        common = dict(continuous_update=True, style=style)
         made = {"parameter": widgets.Dropdown(options=list(params), description="parameter",
                                               style=style),
                 "row": widgets.IntSlider(value=0, min=0, max=1, description="row", **common),
