@@ -3,6 +3,7 @@
     python -m grader build [--check] [--record-outputs]
     python -m grader check NOTEBOOK
     python -m grader autograde SUBMISSIONS --out RESULTS [--workers N] [--assignment A ...]
+                               [--gradebook [--course DIR]]
     python -m grader feedback RESULTS
     python -m grader export RESULTS [--to FILE]
 """
@@ -145,6 +146,17 @@ def cmd_autograde(args):
     errors = [r for r in results if r["status"] != "graded"]
     print(f"graded {len(results)} submission(s) into {args.out}/grades.csv"
           + (f"; {len(errors)} could not be graded (status grader-error)" if errors else ""))
+    if args.gradebook:
+        from grader import gradebook
+        course = Path(args.course or submissions.resolve().parent)
+        try:
+            notes = gradebook.record(course, results, submissions.resolve(), build_mod.SOURCE)
+        except gradebook.GradebookError as exc:
+            return fail(str(exc))
+        for note in notes:
+            print(f"gradebook: {note}", file=sys.stderr)
+        print(f"wrote the trusted grades into {course / 'gradebook.db'} and the graded "
+              f"notebooks into {course / 'autograded'}/ (the formgrader's view)")
     return 1 if errors else 0
 
 
@@ -190,6 +202,11 @@ def main(argv=None):
     p.add_argument("--scheduler", help="grade on a Dask distributed cluster at this address "
                                        "(e.g. tcp://10.0.0.5:8786); the workers need this "
                                        "course installed and the submissions folder mounted")
+    p.add_argument("--gradebook", action="store_true",
+                   help="also write the grades into nbgrader's gradebook.db and autograded/ of "
+                        "the course, for the formgrader, nbgrader export and feedback")
+    p.add_argument("--course", help="the nbgrader course folder for --gradebook (default: the "
+                                    "folder holding SUBMISSIONS, as nbgrader lays it out)")
     add_limits(p)
     p.set_defaults(run=cmd_autograde)
     p = sub.add_parser("feedback", help="rewrite the feedback pages from the results")

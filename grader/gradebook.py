@@ -1,0 +1,230 @@
+"""The trusted grades in nbgrader's own gradebook, where instructors work.
+
+After a batch, `record` writes every graded submission into the course's `gradebook.db` through
+`nbgrader.api.Gradebook`: the student, the submission with its `timestamp.txt`, and each grade
+cell's score as the course's grader computed it. Late penalties are then assigned by nbgrader's
+own `AssignLatePenalties` with the plugin the course configures, and each notebook is written to
+`autograded/<student>/<assignment>/` as nbgrader lays it out, so that the formgrader, `nbgrader
+export`, `generate_feedback` and `release_feedback` show exactly the grades of grades.csv.
+
+The autograded notebook is the student's own cells (answers and cells they added) with nbgrader's
+read-only and grade cells restored from the student version (never the hidden tests), and under
+each grade cell the public message of its check: what the student sees in the feedback.
+"""
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import warnings
+from pathlib import Path
+
+import nbformat
+
+from grader import build, report, submission
+
+ROOT = build.ROOT
+TIMESTAMP_BYTES = 4096
+
+
+class GradebookError(Exception):
+    """Something the instructor must fix before grades can reach the gradebook."""
+
+
+def db_url(course):
+    return f"sqlite:///{Path(course).resolve() / 'gradebook.db'}"
+
+
+def course_config(course):
+    """The traitlets Config of the course's nbgrader_config.py (empty when it has none)."""
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+    if not (Path(course) / "nbgrader_config.py").is_file():
+        return Config()
+    return PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+
+
+def _registered(gb, assignment, specs):
+    """Whether the gradebook knows the assignment with exactly these notebooks and grade cells."""
+    from nbgrader.api import MissingEntry
+    try:
+        known = gb.find_assignment(assignment)
+    except MissingEntry:
+        return False
+    cells = {(nb.name, cell.name, float(cell.max_score)) for nb in known.notebooks
+             for cell in nb.grade_cells}
+    wanted = {(name, grade_id, float(test.points)) for name, spec in specs.items()
+              for grade_id, test in spec.tests.items()}
+    return cells == wanted
+
+
+@contextlib.contextmanager
+def opened(course):
+    """nbgrader's Gradebook of the course. A new gradebook is set up by the `alembic` command
+    of this environment; nbgrader's own session warnings (SAWarning) are not the instructor's."""
+    from nbgrader.api import Gradebook
+    from sqlalchemy.exc import SAWarning
+    bin_dir = os.path.dirname(sys.executable)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SAWarning)
+        with Gradebook(db_url(course)) as gb:
+            yield gb
+
+
+def register(course, assignments, specs_by_assignment, source_dir):
+    """Make the gradebook know each assignment's notebooks and cells, as `nbgrader
+    generate_assignment` records them (it is what runs, into a scratch release folder)."""
+    with opened(course) as gb:
+        todo = [a for a in assignments if not _registered(gb, a, specs_by_assignment[a])]
+    for assignment in todo:
+        with tempfile.TemporaryDirectory(prefix="bp-release-") as scratch:
+            cmd = [sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force",
+                   "--log-level=ERROR", f"--CourseDirectory.root={Path(source_dir).parent}",
+                   f"--CourseDirectory.source_directory={Path(source_dir).name}",
+                   f"--CourseDirectory.release_directory={scratch}",
+                   f"--CourseDirectory.db_url={db_url(course)}"]
+            # from the course's folder: its nbgrader_config.py (the stubs) applies
+            done = subprocess.run(cmd, cwd=Path(source_dir).parent, capture_output=True,
+                                  text=True)
+        if done.returncode != 0:
+            last = (done.stderr.strip().splitlines() or ["(no message)"])[-1]
+            raise GradebookError(
+                f"nbgrader could not record {assignment} in {Path(course) / 'gradebook.db'}: "
+                f"{last} If the assignment's grade cells changed after students submitted, "
+                "grade into a new gradebook or remove those submissions first (nbgrader db).")
+
+
+def read_timestamp(folder):
+    """The submission's timestamp.txt as nbgrader parses it, or None (absent or unreadable)."""
+    from nbgrader.utils import parse_utc
+    data, _ = submission.read_regular_file(Path(folder) / "timestamp.txt", TIMESTAMP_BYTES)
+    if data is None:
+        return None
+    try:
+        return parse_utc(data.decode("utf-8").strip())
+    except (UnicodeDecodeError, ValueError, OverflowError, TypeError):
+        return None
+
+
+def record(course, results, submissions, source_dir):
+    """Write graded results into the course's gradebook and autograded/; returns notes for the
+    instructor (submissions whose grading failed are left as they were, and named)."""
+    from grader import spec as spec_mod
+    course, submissions = Path(course), Path(submissions)
+    graded = [r for r in results if r.get("status") == "graded" and r.get("notebooks")]
+    notes = [f"{r['student_id']}/{r['assignment']}: {r.get('status')}, not written to the "
+             "gradebook (its earlier grade, if any, stays)" for r in results if r not in graded]
+    names = sorted({r["assignment"] for r in graded})
+    specs = {a: spec_mod.load_assignment(Path(source_dir) / a) for a in names}
+    register(course, names, specs, source_dir)
+    with opened(course) as gb:
+        for result in graded:
+            student, assignment = result["student_id"], result["assignment"]
+            folder = submissions / student / assignment
+            gb.update_or_create_student(student)
+            timestamp = read_timestamp(folder)
+            found = gb.update_or_create_submission(
+                assignment, student, **({"timestamp": timestamp} if timestamp else {}))
+            scores = {(nb["notebook"], t["grade_id"]): t["points"]
+                      for nb in result["notebooks"] for t in nb["tests"]}
+            for notebook in found.notebooks:
+                spec = specs[assignment].get(notebook.name)
+                for grade in notebook.grades:
+                    if spec is not None and grade.name in spec.tests:  # autograded cells only
+                        grade.auto_score = scores.get((notebook.name, grade.name), 0.0)
+                        grade.needs_manual_grade = False
+            gb.db.commit()
+    config = course_config(course)
+    for result in graded:
+        _assign_late_penalties(course, result, config)
+        _write_autograded(course, result, submissions, source_dir)
+    return notes
+
+
+def _assign_late_penalties(course, result, config):
+    """nbgrader's own AssignLatePenalties, with the plugin the course configures."""
+    from nbgrader.preprocessors import AssignLatePenalties
+    for nb in result["notebooks"]:
+        resources = {"nbgrader": {"notebook": nb["notebook"], "assignment": result["assignment"],
+                                  "student": result["student_id"], "db_url": db_url(course)}}
+        AssignLatePenalties(config=config).preprocess(nbformat.v4.new_notebook(), resources)
+
+
+def _write_autograded(course, result, submissions, source_dir):
+    student, assignment = result["student_id"], result["assignment"]
+    target = Path(course) / "autograded" / student / assignment
+    release = Path(source_dir).parent / build.RELEASE.name / assignment
+    for nb in result["notebooks"]:
+        student_nb, _ = submission.read_notebook(
+            Path(submissions) / student / assignment / f"{nb['notebook']}.ipynb")
+        released = nbformat.read(release / f"{nb['notebook']}.ipynb", as_version=4)
+        merged = autograded_notebook(released, student_nb, nb)
+        report.write_atomic(target / f"{nb['notebook']}.ipynb", nbformat.writes(merged))
+    stamp = read_timestamp(Path(submissions) / student / assignment)
+    if stamp is not None:
+        report.write_atomic(target / "timestamp.txt", stamp.isoformat(sep=" ") + "\n")
+
+
+def _grade_id(cell):
+    meta = cell.get("metadata", {}) if isinstance(cell, dict) else {}
+    nbgrader = meta.get("nbgrader", {}) if isinstance(meta, dict) else {}
+    grade_id = nbgrader.get("grade_id") if isinstance(nbgrader, dict) else None
+    return grade_id if isinstance(grade_id, str) else None
+
+
+def _source(cell):
+    source = cell.get("source", "")
+    return "".join(s for s in source if isinstance(s, str)) if isinstance(source, list) \
+        else source if isinstance(source, str) else ""
+
+
+def autograded_notebook(released, student_nb, graded):
+    """The notebook the formgrader and the feedback show: the student's cells in their order,
+    read-only and grade cells from the student version `released`, answers from the student,
+    and each grade cell's public message as its output. student_nb may be None (unreadable)."""
+    cells_by_id = {_grade_id(c): c for c in released.cells if _grade_id(c)}
+    tests = {t["grade_id"]: t for t in graded["tests"]}
+    used, cells = set(), []
+    for cell in (student_nb or {}).get("cells", []):
+        if not isinstance(cell, dict):
+            continue
+        grade_id = _grade_id(cell)
+        if grade_id in cells_by_id and grade_id not in used:
+            used.add(grade_id)
+            cells.append(_trusted_cell(cells_by_id[grade_id], cell, tests.get(grade_id)))
+        elif cell.get("cell_type") in ("code", "markdown"):
+            # a cell the student added (or a copy of a graded one): shown, never graded
+            make = nbformat.v4.new_code_cell if cell["cell_type"] == "code" \
+                else nbformat.v4.new_markdown_cell
+            cells.append(make(_source(cell)))
+    for grade_id, cell in cells_by_id.items():  # a graded cell the student deleted
+        if grade_id not in used:
+            cells.append(_trusted_cell(cell, None, tests.get(grade_id)))
+    merged = nbformat.v4.new_notebook(metadata=released.metadata)
+    merged.cells = cells
+    return merged
+
+
+def _trusted_cell(released_cell, student_cell, test):
+    cell = nbformat.from_dict(json.loads(json.dumps(released_cell)))
+    if cell.metadata.nbgrader.get("solution") and student_cell is not None \
+            and student_cell.get("cell_type") == cell.cell_type:
+        cell.source = _source(student_cell)
+    if cell.cell_type == "code":
+        cell.outputs, cell.execution_count = [], None
+        if test is not None:
+            cell.outputs = [_message_output(test)]
+    return cell
+
+
+def _message_output(test):
+    """The grade cell's output in the autograded notebook: its public message, never a test."""
+    points = f"{test['points']:g} / {test['max_points']:g} points"
+    if test["passed"]:
+        return nbformat.v4.new_output("stream", name="stdout", text=f"✓ passed ({points})\n")
+    message = test.get("message") or "failed"
+    return nbformat.v4.new_output("error", ename="Not yet", evalue=f"{message} ({points})",
+                                  traceback=[f"{message} ({points})"])
