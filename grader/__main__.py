@@ -5,7 +5,7 @@
     python -m grader autograde SUBMISSIONS --out RESULTS [--workers N] [--assignment A ...]
                                [--gradebook [--course DIR]]
     python -m grader feedback RESULTS
-    python -m grader export RESULTS [--to FILE]
+    python -m grader export RESULTS [--to FILE] [--format long|canvas] [--roster F] [--course D]
 """
 import argparse
 import sys
@@ -170,12 +170,48 @@ def cmd_feedback(args):
     return 0
 
 
+def read_roster(path):
+    """Student ids from a file: a CSV with a student_id (or id) column, or one id per line."""
+    import csv
+    lines = [line for line in Path(path).read_text(encoding="utf-8-sig").splitlines()
+             if line.strip()]
+    header = [h.strip().lower() for h in next(csv.reader(lines[:1]), [])]
+    for column in ("student_id", "id", "sis login id"):
+        if column in header:
+            at = header.index(column)
+            return [row[at].strip() for row in csv.reader(lines[1:]) if len(row) > at
+                    and row[at].strip()]
+    return [line.strip() for line in lines]
+
+
 def cmd_export(args):
     results = report.load_results(args.results)
     if not results:
         return fail(f"no results under {args.results}; run `python -m grader autograde` first.")
-    target = report.write_export_csv(results, Path(args.to or Path(args.results) / "export.csv"))
-    print(f"wrote {target}")
+    roster = []
+    if args.roster:
+        if not Path(args.roster).is_file():
+            return fail(f"--roster {args.roster}: no such file. Give a CSV with a student_id "
+                        "column, or a text file with one student id per line.")
+        roster += read_roster(args.roster)
+    if args.course:
+        from grader import gradebook
+        if not (Path(args.course) / "gradebook.db").is_file():
+            return fail(f"--course {args.course}: no gradebook.db there. Give the nbgrader "
+                        "course folder (where `nbgrader db student import` keeps the roster).")
+        with gradebook.opened(Path(args.course)) as gb:
+            roster += [student.id for student in gb.students]
+    max_scores = {r["assignment"]: r["max_score"] for r in results if r["status"] == "graded"}
+    results = report.with_roster(results, roster, max_scores)
+    if args.format == "canvas":
+        target = report.write_canvas_csv(results, Path(args.to or Path(args.results) /
+                                                       "canvas.csv"))
+    else:
+        target = report.write_export_csv(results, Path(args.to or Path(args.results) /
+                                                       "export.csv"))
+    unsubmitted = sum(r["status"] == "not submitted" for r in results)
+    print(f"wrote {target}" + (f" ({unsubmitted} not submitted, 0 points)" if unsubmitted
+                               else ""))
     return 0
 
 
@@ -214,7 +250,16 @@ def main(argv=None):
     p.set_defaults(run=cmd_feedback)
     p = sub.add_parser("export", help="one CSV row per submission with points per exercise")
     p.add_argument("results")
-    p.add_argument("--to", help="CSV file to write (default RESULTS/export.csv)")
+    p.add_argument("--to", help="CSV file to write (default RESULTS/export.csv, or "
+                                "RESULTS/canvas.csv)")
+    p.add_argument("--format", choices=["long", "canvas"], default="long",
+                   help="long (default): a row per student and assignment, a column per "
+                        "exercise; canvas: Canvas's gradebook import, a row per student")
+    p.add_argument("--roster", help="students of the class (CSV with a student_id column, or "
+                                    "one id per line): who did not submit gets 0, "
+                                    "'not submitted'")
+    p.add_argument("--course", help="an nbgrader course folder: its gradebook's students are "
+                                    "the roster")
     p.set_defaults(run=cmd_export)
     args = parser.parse_args(argv)
     try:

@@ -74,17 +74,55 @@ def write_grades_csv(out, results):
     return path
 
 
+def with_roster(results, roster, max_scores):
+    """results plus a "not submitted" row (0 points) for each roster student without a result
+    for an assignment. roster: student ids.  max_scores: {assignment: max score}."""
+    have = {(r["student_id"], r["assignment"]) for r in results}
+    missing = [{"student_id": student, "assignment": assignment, "score": 0.0,
+                "max_score": max_score, "status": "not submitted", "notes": [], "notebooks": []}
+               for student in sorted(set(roster)) for assignment, max_score in max_scores.items()
+               if (student, assignment) not in have]
+    return list(results) + missing
+
+
 def write_export_csv(results, target):
-    """One row per submission, one column per exercise (its points), written atomically."""
-    grade_ids = sorted({t["grade_id"] for r in results for nb in r["notebooks"]
-                        for t in nb["tests"]})
+    """One row per student and assignment, one column per exercise (`assignment:grade id`, so
+    notebooks that share an exercise name keep apart), written atomically."""
+    columns = list(dict.fromkeys(  # each assignment's exercises in the notebook's order
+        (r["assignment"], t["grade_id"]) for r in sorted(results, key=lambda r: r["assignment"])
+        for nb in r["notebooks"] for t in nb["tests"]))
     rows = []
     for r in sorted(results, key=lambda r: (r["assignment"], r["student_id"])):
-        points = {t["grade_id"]: t["points"] for nb in r["notebooks"] for t in nb["tests"]}
-        rows.append([csv_text(r["student_id"]), csv_text(r["assignment"]), r["score"],
-                     r["max_score"], *(points.get(g, "") for g in grade_ids)])
+        points = {(r["assignment"], t["grade_id"]): t["points"]
+                  for nb in r["notebooks"] for t in nb["tests"]}
+        rows.append([csv_text(r["student_id"]), csv_text(r["assignment"]), f"{r['score']:g}",
+                     f"{r['max_score']:g}", r["status"],
+                     *(_points(points.get(c), r) for c in columns)])
     write_atomic(target, _csv_text(rows, ["student_id", "assignment", "score", "max_score",
-                                          *grade_ids]))
+                                          "status", *(f"{a}:{g}" for a, g in columns)]))
+    return target
+
+
+def _points(value, result):
+    if value is not None:
+        return f"{value:g}"
+    return "0" if result["status"] == "not submitted" else ""
+
+
+def write_canvas_csv(results, target):
+    """Canvas's gradebook import: one row per student, one column per assignment, and the
+    "Points Possible" row Canvas reads the maximum from. Students are matched on SIS Login ID."""
+    assignments = sorted({r["assignment"] for r in results})
+    max_scores = {r["assignment"]: r["max_score"] for r in results}
+    by_student = {}
+    for r in results:
+        by_student.setdefault(r["student_id"], {})[r["assignment"]] = r["score"]
+    header = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", *assignments]
+    rows = [["    Points Possible", "", "", "", "", *(f"{max_scores[a]:g}" for a in assignments)]]
+    for student, scores in sorted(by_student.items()):
+        rows.append([csv_text(student), "", "", csv_text(student), "",
+                     *(f"{scores[a]:g}" if a in scores else "" for a in assignments)])
+    write_atomic(target, _csv_text(rows, header))
     return target
 
 
