@@ -2,6 +2,8 @@
 """Set up and run the backpropagation course with nothing but Python 3.11+.
 
     python3 course.py lab            open the course in JupyterLab (your own copies, in my-work/)
+    python3 course.py instructor     JupyterLab on the course folder itself, with nbgrader's
+                                     formgrader and gradebook (for instructors)
     python3 course.py test           run the whole test suite
     python3 course.py bench [NAME]   run the benchmarks bench/*_bench.py (all, or those named:
                                      notebooks, torch, grader, ...) and report ratios
@@ -83,12 +85,37 @@ def copy_new_notebooks():
             print(f"course.py: new notebook {target.relative_to(ROOT)}")
 
 
+def jupyterlab(py, root, args):
+    """Run JupyterLab on root until Ctrl+C, then stop it (it would otherwise ask whether to shut
+    down, and outlive this script). No news prompt; as root (containers), --allow-root."""
+    quiet = ["--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    root_flag = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+    env = dict(os.environ, PATH=str(Path(py).parent) + os.pathsep + os.environ.get("PATH", ""))
+    proc = subprocess.Popen([str(py), "-m", "jupyterlab", f"--ServerApp.root_dir={root}",
+                             *quiet, *root_flag, *args], cwd=root, env=env)
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        try:
+            return proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            return proc.wait()
+
+
 def lab(args):
     py = ensure_venv()
     copy_new_notebooks()
     print("course.py: opening JupyterLab on my-work/ (stop it with Ctrl+C)", flush=True)
-    cmd = [str(py), "-m", "jupyterlab", f"--ServerApp.root_dir={WORK}", *args]
-    return subprocess.call(cmd, cwd=WORK)
+    return jupyterlab(py, WORK, args)
+
+
+def instructor(args):
+    py = ensure_venv()
+    print("course.py: opening JupyterLab on the course folder, with nbgrader's formgrader "
+          "(Nbgrader menu > Formgrader; stop it with Ctrl+C)", flush=True)
+    return jupyterlab(py, ROOT, args)
 
 
 def test(args):
@@ -124,7 +151,7 @@ def bench(args):
     return 0
 
 
-COMMANDS = {"lab": lab, "test": test, "bench": bench}
+COMMANDS = {"lab": lab, "instructor": instructor, "test": test, "bench": bench}
 
 
 def main(argv):

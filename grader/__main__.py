@@ -122,12 +122,44 @@ def cmd_check(args):
     return 0
 
 
+def layout_problem(submissions, only):
+    """One line saying what is wrong with a submissions folder and what to give instead, or
+    None: it must hold <student_id>/<assignment>/<notebook>.ipynb for a known assignment."""
+    known = set(build_mod.assignments())
+    unknown = sorted(set(only or []) - known)
+    if unknown:
+        return (f"--assignment {', '.join(unknown)}: no such assignment in solutions/; the "
+                f"course has {', '.join(sorted(known))}.")
+    level1 = [p for p in submissions.iterdir() if p.is_dir()]
+    level2 = [q for p in level1 for q in p.iterdir() if q.is_dir()]
+    if any(q.name in known for q in level2):
+        return None
+    if not level1:
+        return (f"{submissions} holds no student folders; expected "
+                "<student_id>/<assignment>/<notebook>.ipynb inside it (nbgrader's submitted/).")
+    if any(p.name in known for p in level1):
+        return (f"{submissions} holds assignment folders directly: give the folder above it, "
+                "laid out as <student_id>/<assignment>/<notebook>.ipynb.")
+    level3 = [r for q in level2 for r in q.iterdir() if r.is_dir()]
+    if any(r.name in known for r in level3):
+        deeper = next(p for p in level1 if any(r.name in known for q in p.iterdir()
+                                               if q.is_dir() for r in q.iterdir() if r.is_dir()))
+        return (f"{submissions} is one level too high: the student folders are inside "
+                f"{deeper}; give that folder.")
+    return (f"no assignment of the course in {submissions}: expected "
+            f"<student_id>/<assignment>/<notebook>.ipynb with an assignment among "
+            f"{', '.join(sorted(known))}.")
+
+
 def cmd_autograde(args):
     from grader import batch
     submissions = Path(args.submissions)
     if not submissions.is_dir():
         return fail(f"{submissions} is not a folder. Give the folder laid out as nbgrader's "
                     "submitted/: <student_id>/<assignment>/<notebook>.ipynb")
+    problem = layout_problem(submissions, args.assignment)
+    if problem:
+        return fail(problem)
     if not warn_isolation(args):
         return 2
     executor = None
