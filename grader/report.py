@@ -27,7 +27,21 @@ def write_atomic(path, text):
 
 
 def write_result(out, result):
+    """Write a submission's result and feedback page. A result it replaces (a resubmission, or
+    other tests or grader code) is kept in earlier/, and the new result says so."""
     folder = result_dir(out, result["student_id"], result["assignment"])
+    previous = folder / "result.json"
+    if previous.is_file():
+        try:
+            old = json.loads(previous.read_text(encoding="utf-8"))
+        except ValueError:
+            old = None
+        if old is not None and old.get("fingerprint") != result.get("fingerprint"):
+            kept = folder / "earlier" / f"result-{len(list(folder.glob('earlier/*.json'))) + 1}.json"
+            write_atomic(kept, previous.read_text(encoding="utf-8"))
+            result.setdefault("notes", []).append(
+                f"Graded again: this replaces an earlier grading ({old.get('score', 0):g} / "
+                f"{old.get('max_score', 0):g}), kept in {kept.relative_to(Path(out))}.")
     write_atomic(folder / "feedback.html", feedback_html(result))
     # the JSON last: its presence marks the submission as done when a batch resumes
     write_atomic(folder / "result.json", json.dumps(result, indent=1, sort_keys=True))

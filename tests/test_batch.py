@@ -83,3 +83,20 @@ def test_grades_the_same_on_a_dask_cluster(tmp_path):
     assert [comparable(r) for r in sorted(remote, key=key)] == \
         [comparable(r) for r in sorted(local, key=key)]
     assert {r["student_id"]: r["score"] for r in remote} == {"good": 10, "relu": 9, "broken": 0}
+
+
+def test_a_resubmission_replaces_a_grade_with_a_trace(tmp_path):
+    folder = SubmissionFolder(tmp_path / "submitted")
+    folder.add("alice", WRONG["relu_abs"][0])
+    out = tmp_path / "results"
+    (first,), _ = batch.autograde(folder.root, out, ROOT / "solutions", workers=1, limits=LIMITS)
+    folder.add("alice")  # resubmitted, now right
+    (second,), _ = batch.autograde(folder.root, out, ROOT / "solutions", workers=1,
+                                   limits=LIMITS)
+    assert first["score"] < second["score"] == 10.0
+    kept = out / "submissions" / "alice" / "01_forward_pass" / "earlier" / "result-1.json"
+    assert json.loads(kept.read_text())["score"] == first["score"]
+    assert any(f"earlier grading ({first['score']:g} / 10)" in n for n in second["notes"])
+    assert "earlier grading" in (out / "grades.csv").read_text()
+    batch.autograde(folder.root, out, ROOT / "solutions", workers=1, limits=LIMITS)
+    assert len(list(kept.parent.iterdir())) == 1  # unchanged: kept, not graded again
