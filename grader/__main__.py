@@ -175,7 +175,7 @@ def cmd_autograde(args):
                                        force=args.force, executor=executor)
     for note in skipped:
         print(f"skipped {note}", file=sys.stderr)
-    errors = [r for r in results if r["status"] != "graded"]
+    errors = [r for r in results if r["status"] == "grader-error"]
     print(f"graded {len(results)} submission(s) into {args.out}/grades.csv"
           + (f"; {len(errors)} could not be graded (status grader-error)" if errors else ""))
     if args.gradebook:
@@ -233,7 +233,8 @@ def cmd_export(args):
                         "course folder (where `nbgrader db student import` keeps the roster).")
         with gradebook.opened(Path(args.course)) as gb:
             roster += [student.id for student in gb.students]
-    max_scores = {r["assignment"]: r["max_score"] for r in results if r["status"] == "graded"}
+    max_scores = {r["assignment"]: r["max_score"] for r in results
+                  if r["status"] in ("graded", "missing")}
     results = report.with_roster(results, roster, max_scores)
     if args.format == "canvas":
         target = report.write_canvas_csv(results, Path(args.to or Path(args.results) /

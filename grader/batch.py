@@ -59,10 +59,18 @@ def _progress(done, total, resumed, started, stream):
     width = 30
     filled = int(width * done / total)
     elapsed = time.monotonic() - started
-    rate = f", {(done - resumed) / elapsed:.2f}/s" if done > resumed and elapsed > 0 else ""
+    rate = ""
+    if done > resumed and elapsed > 0:
+        per_second = (done - resumed) / elapsed
+        rate = f", {per_second:.2f}/s, about {_duration((total - done) / per_second)} left"
     kept = f", {resumed} kept from an earlier run" if resumed else ""
     stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}{kept}{rate}  ")
     stream.flush()
+
+
+def _duration(seconds):
+    seconds = int(round(seconds))
+    return f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 60 else f"{seconds} s"
 
 
 def autograde(submissions, out, source_dir, workers=None, limits=None, isolation="auto",
@@ -76,7 +84,7 @@ def autograde(submissions, out, source_dir, workers=None, limits=None, isolation
     todo = []
     for job in jobs:
         previous = done.get((job.student_id, job.assignment))
-        if (force or previous is None or previous.get("status") != "graded"
+        if (force or previous is None or previous.get("status") not in ("graded", "missing")
                 or previous.get("fingerprint") != submission.fingerprint(job.folder,
                                                                          specs[job.assignment])):
             todo.append(job)
@@ -86,6 +94,7 @@ def autograde(submissions, out, source_dir, workers=None, limits=None, isolation
     _progress(finished, len(jobs), resumed, started, stream)
     own_pool = executor is None
     pool = executor or cf.ProcessPoolExecutor(max_workers=workers)
+    wanted = {(j.student_id, j.assignment) for j in jobs}
     try:
         futures = {pool.submit(grade_job, job, specs[job.assignment], limits, isolation): job
                    for job in todo}
@@ -96,10 +105,10 @@ def autograde(submissions, out, source_dir, workers=None, limits=None, isolation
     finally:
         if own_pool:
             pool.shutdown(cancel_futures=True)
-    if jobs:
-        stream.write("\n")
-    results = [r for r in report.load_results(out)
-               if (r["student_id"], r["assignment"]) in {(j.student_id, j.assignment)
-                                                         for j in jobs}]
-    report.write_grades_csv(out, results)
+        if jobs:
+            stream.write("\n")
+        # also when interrupted: grades.csv holds every submission graded so far
+        results = [r for r in report.load_results(out)
+                   if (r["student_id"], r["assignment"]) in wanted]
+        report.write_grades_csv(out, results)
     return results, skipped

@@ -114,7 +114,9 @@ def record(course, results, submissions, source_dir):
     instructor (submissions whose grading failed are left as they were, and named)."""
     from grader import spec as spec_mod
     course, submissions = Path(course), Path(submissions)
-    graded = [r for r in results if r.get("status") == "graded" and r.get("notebooks")]
+    # "missing": no notebook was handed in; nbgrader too gives such a submission 0
+    graded = [r for r in results if r.get("status") in ("graded", "missing")
+              and r.get("notebooks")]
     notes = [f"{r['student_id']}/{r['assignment']}: {r.get('status')}, not written to the "
              "gradebook (its earlier grade, if any, stays)" for r in results if r not in graded]
     names = sorted({r["assignment"] for r in graded})

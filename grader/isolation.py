@@ -41,13 +41,13 @@ def bwrap_available():
 
 def isolation_warning(chosen=False):
     """What running without bubblewrap leaves open; chosen: --isolation none was asked for."""
-    why = ("--isolation none was chosen" if chosen
-           else "bubblewrap (bwrap) is not available")
+    why = "--isolation none was chosen" if chosen else "bubblewrap (bwrap) is not available"
+    fix = ("Leave out --isolation none" if chosen else
+           "Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap)")
     return (f"WARNING: {why}, so submissions run as ordinary processes with resource limits "
             "only. Their code can read every file you can read (solutions, hidden tests, other "
-            "submissions), write where you can write and use the network. Install bubblewrap "
-            "(Debian/Ubuntu: apt-get install bubblewrap) before grading submissions you do not "
-            "trust.")
+            f"submissions), write where you can write and use the network. {fix} before grading "
+            "submissions you do not trust.")
 
 
 # As root, each sandbox runs as a uid of its own (no account has it), so that the process-count

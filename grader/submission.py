@@ -167,7 +167,10 @@ def grade_submission(student_id, assignment, submission_dir, specs, limits=None,
         notebooks.append(runner.grade_notebook(spec, nb, files, limits, isolation))
     score = sum(n.score for n in notebooks)
     max_score = sum(n.max_score for n in notebooks)
+    # no notebook of the assignment at all: nothing was graded, say so rather than "graded"
+    handed_in = any(os.path.lexists(submission_dir / f"{n}.ipynb") for n in specs)
+    status = "missing" if is_folder and not handed_in else "graded"
     return {"student_id": student_id, "assignment": assignment, "score": score,
-            "max_score": max_score, "status": "graded", "notes": notes,
+            "max_score": max_score, "status": status, "notes": notes,
             "fingerprint": fingerprint(submission_dir, specs),
             "notebooks": [n.to_dict() for n in notebooks]}

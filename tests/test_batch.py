@@ -100,3 +100,37 @@ def test_a_resubmission_replaces_a_grade_with_a_trace(tmp_path):
     assert "earlier grading" in (out / "grades.csv").read_text()
     batch.autograde(folder.root, out, ROOT / "solutions", workers=1, limits=LIMITS)
     assert len(list(kept.parent.iterdir())) == 1  # unchanged: kept, not graded again
+
+
+def test_a_folder_without_the_notebook_is_missing_not_graded_and_an_interrupted_batch_keeps_its_csv(
+        tmp_path):
+    folder = SubmissionFolder(tmp_path / "submitted")
+    folder.add("alice")
+    (folder.root / "bob" / "01_forward_pass").mkdir(parents=True)
+    (folder.root / "bob" / "01_forward_pass" / "notes.txt").write_text("forgot it")
+    out = tmp_path / "results"
+    results, _ = batch.autograde(folder.root, out, ROOT / "solutions", workers=1, limits=LIMITS)
+    status = {r["student_id"]: (r["status"], r["score"]) for r in results}
+    assert status == {"alice": ("graded", 10.0), "bob": ("missing", 0.0)}
+    (out / "grades.csv").unlink()
+
+    class Interrupting:  # an executor whose first result is a Ctrl+C
+        def submit(self, *args):
+            raise KeyboardInterrupt
+
+    folder.add("carol")
+    with pytest.raises(KeyboardInterrupt):
+        batch.autograde(folder.root, out, ROOT / "solutions", limits=LIMITS,
+                        executor=Interrupting())
+    rows = (out / "grades.csv").read_text().splitlines()
+    assert len(rows) == 3 and rows[1].startswith("alice,") and ",missing," in rows[2]
+
+
+def test_progress_shows_the_time_left_and_the_warning_for_none_names_the_choice():
+    import io
+    stream = io.StringIO()
+    batch._progress(10, 70, 0, time.monotonic() - 20.0, stream)  # 0.5 per second: 2 min left
+    assert "about 2 min 00 s left" in stream.getvalue()
+    chosen = sandbox.isolation_warning(chosen=True)
+    assert "--isolation none was chosen" in chosen and "not available" not in chosen
+    assert "apt-get install bubblewrap" in sandbox.isolation_warning()
