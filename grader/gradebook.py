@@ -165,9 +165,12 @@ def _write_autograded(course, result, submissions, source_dir):
         released = nbformat.read(release / f"{nb['notebook']}.ipynb", as_version=4)
         merged = autograded_notebook(released, student_nb, nb)
         report.write_atomic(target / f"{nb['notebook']}.ipynb", nbformat.writes(merged))
-    stamp = read_timestamp(Path(submissions) / student / assignment)
-    if stamp is not None:
-        report.write_atomic(target / "timestamp.txt", stamp.isoformat(sep=" ") + "\n")
+    # as nbgrader's autograde does: release_feedback finds the submission by its secret
+    for name in ("timestamp.txt", "submission_secret.txt"):
+        data, _ = submission.read_regular_file(Path(submissions) / student / assignment / name,
+                                               TIMESTAMP_BYTES)
+        if data is not None:
+            report.write_atomic(target / name, data.decode("utf-8", errors="replace"))
 
 
 def _grade_id(cell):
