@@ -170,5 +170,6 @@ def feedback_html(result):
         if nb.get("cell_errors"):
             parts.append("<h3>Errors in your cells</h3>")
             for err in nb["cell_errors"]:
-                parts.append(f"<p>{e(err['cell'])}:</p><pre>{e(err['error'])}</pre>")
+                where = err["cell"][:1].upper() + err["cell"][1:]
+                parts.append(f"<p>{e(where)}:</p><pre>{e(err['error'])}</pre>")
     return "\n".join(parts) + "\n"

@@ -110,9 +110,11 @@ def plan_cells(spec, nb):
     notes = []
     trusted = {c.grade_id: c for c in spec.cells}
     visible_tests = {t.visible_source.strip(): gid for gid, t in spec.tests.items()}
-    answers, attached, seen = {}, {None: []}, set()
-    anchor = None
-    for position, cell in enumerate(nb.get("cells", [])):
+    answers, attached, seen, where = {}, {None: []}, set(), {}
+    anchor = section = None
+    for cell in nb.get("cells", []):
+        if isinstance(cell, dict) and cell.get("cell_type") == "markdown":
+            section = _heading(cell_source(cell)) or section
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
         source = cell_source(cell)
@@ -123,11 +125,15 @@ def plan_cells(spec, nb):
         if grade_id in trusted and grade_id not in seen:
             seen.add(grade_id)
             anchor = grade_id
+            where[grade_id] = f" (section “{section}”)" if section else ""
             attached.setdefault(anchor, [])
             if trusted[grade_id].kind == "solution":
                 answers[grade_id] = source
             continue
-        attached[anchor].append((source, f"cell {position + 1}"))
+        # JupyterLab shows no cell numbers: name the section and the exercise it follows
+        after = f", after the cell '{anchor}'" if anchor else ", before the first exercise"
+        attached[anchor].append(
+            (source, f"the cell{f' in section “{section}”' if section else ''}{after}"))
     if not seen and any(attached.values()):
         notes.append("None of the course's cells were recognised (was the notebook re-created "
                      "or its cell metadata removed?): all its cells run in their own order and "
@@ -137,16 +143,27 @@ def plan_cells(spec, nb):
     steps = [CodeStep(s, label) for s, label in attached[None]]
     for cell in spec.cells:
         if cell.kind == "locked":
-            steps.append(CodeStep(cell.source, f"read-only cell {cell.grade_id}"))
+            steps.append(CodeStep(cell.source, f"the read-only cell '{cell.grade_id}'"
+                                               f"{where.get(cell.grade_id, '')}"))
         elif cell.kind == "solution":
             if cell.grade_id in answers:
-                steps.append(CodeStep(answers[cell.grade_id], f"answer cell {cell.grade_id}"))
+                steps.append(CodeStep(answers[cell.grade_id], f"your answer cell "
+                                      f"'{cell.grade_id}'{where.get(cell.grade_id, '')}"))
             else:
                 notes.append(f"The answer cell '{cell.grade_id}' is missing from the notebook.")
         else:
             steps.append(TestStep(cell.grade_id))
         steps += [CodeStep(s, label) for s, label in attached.get(cell.grade_id, [])]
     return steps, notes
+
+
+def _heading(markdown):
+    """The text of a markdown cell's first heading line ("3. Tanh and ReLU"), or None."""
+    for line in markdown.splitlines():
+        if line.startswith("#"):
+            text = line.lstrip("#").strip()
+            return text[:80] + ("…" if len(text) > 80 else "") if text else None
+    return None
 
 
 HIDDEN_FAILURE = ("It fails on a hidden test (inputs you cannot see; what the code did with them "

@@ -69,3 +69,18 @@ def test_the_grader_sees_each_grade_cell_as_nbgrader_shows_it(source, release):
     for grade_id, test in tests.items():
         assert test.visible_source == shown[grade_id], grade_id
         assert "BEGIN SOLUTION" not in test.source, grade_id
+
+
+def test_the_grader_names_cells_by_section_and_exercise_never_by_number():
+    """JupyterLab shows no cell numbers: an error is located by the notebook's section."""
+    import json
+    import re
+    from grader.runner import CodeStep, plan_cells
+    from grader.spec import load_notebook_spec
+    for source, release in pairs():
+        spec = load_notebook_spec(source)
+        steps, _ = plan_cells(spec, json.loads(release.read_text()))
+        labels = [s.label for s in steps if isinstance(s, CodeStep)]
+        assert labels and not [l for l in labels if re.search(r"\bcell \d", l)], release.name
+        assert all("section “" in l for l in labels if not l.startswith("the read-only")), \
+            [l for l in labels if "section" not in l][:3]
