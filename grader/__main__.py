@@ -5,6 +5,7 @@
     python -m grader autograde SUBMISSIONS --out RESULTS [--workers N] [--assignment A ...]
                                [--gradebook [--course DIR]]
     python -m grader feedback RESULTS
+    python -m grader report RESULTS
     python -m grader export RESULTS [--to FILE] [--format long|canvas] [--roster F] [--course D]
 """
 import argparse
@@ -178,6 +179,9 @@ def cmd_autograde(args):
     errors = [r for r in results if r["status"] == "grader-error"]
     print(f"graded {len(results)} submission(s) into {args.out}/grades.csv"
           + (f"; {len(errors)} could not be graded (status grader-error)" if errors else ""))
+    if results:
+        from grader.class_report import write_class_report
+        print(f"class report: {write_class_report(args.out, results)}")
     if args.gradebook:
         from grader import gradebook
         course = Path(args.course or submissions.resolve().parent)
@@ -214,6 +218,15 @@ def read_roster(path):
             return [row[at].strip() for row in csv.reader(lines[1:]) if len(row) > at
                     and row[at].strip()]
     return [line.strip() for line in lines]
+
+
+def cmd_report(args):
+    from grader.class_report import write_class_report
+    results = report.load_results(args.results)
+    if not results:
+        return fail(f"no results under {args.results}; run `python -m grader autograde` first.")
+    print(f"wrote {write_class_report(args.results, results)}")
+    return 0
 
 
 def cmd_export(args):
@@ -281,6 +294,10 @@ def main(argv=None):
     p = sub.add_parser("feedback", help="rewrite the feedback pages from the results")
     p.add_argument("results")
     p.set_defaults(run=cmd_feedback)
+    p = sub.add_parser("report", help="the class report: score distribution, pass rates and "
+                                      "the mistakes the class made (RESULTS/report/)")
+    p.add_argument("results")
+    p.set_defaults(run=cmd_report)
     p = sub.add_parser("export", help="one CSV row per submission with points per exercise")
     p.add_argument("results")
     p.add_argument("--to", help="CSV file to write (default RESULTS/export.csv, or "
