@@ -123,42 +123,13 @@ def cmd_check(args):
     return 0
 
 
-def layout_problem(submissions, only):
-    """One line saying what is wrong with a submissions folder and what to give instead, or
-    None: it must hold <student_id>/<assignment>/<notebook>.ipynb for a known assignment."""
-    known = set(build_mod.assignments())
-    unknown = sorted(set(only or []) - known)
-    if unknown:
-        return (f"--assignment {', '.join(unknown)}: no such assignment in solutions/; the "
-                f"course has {', '.join(sorted(known))}.")
-    level1 = [p for p in submissions.iterdir() if p.is_dir()]
-    level2 = [q for p in level1 for q in p.iterdir() if q.is_dir()]
-    if any(q.name in known for q in level2):
-        return None
-    if not level1:
-        return (f"{submissions} holds no student folders; expected "
-                "<student_id>/<assignment>/<notebook>.ipynb inside it (nbgrader's submitted/).")
-    if any(p.name in known for p in level1):
-        return (f"{submissions} holds assignment folders directly: give the folder above it, "
-                "laid out as <student_id>/<assignment>/<notebook>.ipynb.")
-    level3 = [r for q in level2 for r in q.iterdir() if r.is_dir()]
-    if any(r.name in known for r in level3):
-        deeper = next(p for p in level1 if any(r.name in known for q in p.iterdir()
-                                               if q.is_dir() for r in q.iterdir() if r.is_dir()))
-        return (f"{submissions} is one level too high: the student folders are inside "
-                f"{deeper}; give that folder.")
-    return (f"no assignment of the course in {submissions}: expected "
-            f"<student_id>/<assignment>/<notebook>.ipynb with an assignment among "
-            f"{', '.join(sorted(known))}.")
-
-
 def cmd_autograde(args):
     from grader import batch
     submissions = Path(args.submissions)
     if not submissions.is_dir():
         return fail(f"{submissions} is not a folder. Give the folder laid out as nbgrader's "
                     "submitted/: <student_id>/<assignment>/<notebook>.ipynb")
-    problem = layout_problem(submissions, args.assignment)
+    problem = batch.layout_problem(submissions, args.assignment, build_mod.assignments())
     if problem:
         return fail(problem)
     if not warn_isolation(args):
@@ -206,20 +177,6 @@ def cmd_feedback(args):
     return 0
 
 
-def read_roster(path):
-    """Student ids from a file: a CSV with a student_id (or id) column, or one id per line."""
-    import csv
-    lines = [line for line in Path(path).read_text(encoding="utf-8-sig").splitlines()
-             if line.strip()]
-    header = [h.strip().lower() for h in next(csv.reader(lines[:1]), [])]
-    for column in ("student_id", "id", "sis login id"):
-        if column in header:
-            at = header.index(column)
-            return [row[at].strip() for row in csv.reader(lines[1:]) if len(row) > at
-                    and row[at].strip()]
-    return [line.strip() for line in lines]
-
-
 def cmd_report(args):
     from grader.class_report import write_class_report
     results = report.load_results(args.results)
@@ -238,7 +195,7 @@ def cmd_export(args):
         if not Path(args.roster).is_file():
             return fail(f"--roster {args.roster}: no such file. Give a CSV with a student_id "
                         "column, or a text file with one student id per line.")
-        roster += read_roster(args.roster)
+        roster += report.read_roster(args.roster)
     if args.course:
         from grader import gradebook
         if not (Path(args.course) / "gradebook.db").is_file():

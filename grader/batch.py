@@ -22,6 +22,35 @@ class Job:
     folder: Path
 
 
+def layout_problem(submissions, only, known):
+    """One line saying what is wrong with a submissions folder and what to give instead, or
+    None: it must hold <student_id>/<assignment>/<notebook>.ipynb for a known assignment."""
+    known = set(known)
+    unknown = sorted(set(only or []) - known)
+    if unknown:
+        return (f"--assignment {', '.join(unknown)}: no such assignment in solutions/; the "
+                f"course has {', '.join(sorted(known))}.")
+    level1 = [p for p in submissions.iterdir() if p.is_dir()]
+    level2 = [q for p in level1 for q in p.iterdir() if q.is_dir()]
+    if any(q.name in known for q in level2):
+        return None
+    if not level1:
+        return (f"{submissions} holds no student folders; expected "
+                "<student_id>/<assignment>/<notebook>.ipynb inside it (nbgrader's submitted/).")
+    if any(p.name in known for p in level1):
+        return (f"{submissions} holds assignment folders directly: give the folder above it, "
+                "laid out as <student_id>/<assignment>/<notebook>.ipynb.")
+    level3 = [r for q in level2 for r in q.iterdir() if r.is_dir()]
+    if any(r.name in known for r in level3):
+        deeper = next(p for p in level1 if any(r.name in known for q in p.iterdir()
+                                               if q.is_dir() for r in q.iterdir() if r.is_dir()))
+        return (f"{submissions} is one level too high: the student folders are inside "
+                f"{deeper}; give that folder.")
+    return (f"no assignment of the course in {submissions}: expected "
+            f"<student_id>/<assignment>/<notebook>.ipynb with an assignment among "
+            f"{', '.join(sorted(known))}.")
+
+
 def find_jobs(submissions, known_assignments, only=None):
     """Jobs for <submissions>/<student_id>/<assignment>/, plus notes on what was skipped."""
     jobs, skipped = [], []

@@ -48,7 +48,9 @@ def summarise(results):
                 if not t["passed"] and not not_written and r["status"] != "missing":
                     mistakes[t["grade_id"]][mistake_key(t.get("message") or "failed")].append(
                         r["student_id"])
-    return {"n": len(graded), "scores": [r["score"] for r in graded],
+    pending = sorted({r["student_id"] for r in graded for nb in r["notebooks"]
+                      for m in nb.get("manual", []) if m["answered"]})
+    return {"n": len(graded), "scores": [r["score"] for r in graded], "pending": pending,
             "max_score": max((r["max_score"] for r in graded), default=0.0),
             "missing": sorted(r["student_id"] for r in results if r.get("status") == "missing"),
             "errors": sorted(r["student_id"] for r in results
@@ -98,7 +100,9 @@ def assignment_page(assignment, results):
         mean = statistics.mean(summary["scores"])
         parts.append(f"<p>{summary['n']} submissions; mean {mean:.2f}, median "
                      f"{statistics.median(summary['scores']):g} of {summary['max_score']:g}.</p>")
-    for label, who in (("did not hand in the notebook", summary["missing"]),
+    for label, who in (("need manual grading (scores above are the autograded points)",
+                        summary["pending"]),
+                       ("did not hand in the notebook", summary["missing"]),
                        ("could not be graded (rerun the batch)", summary["errors"])):
         if who:
             parts.append(f"<p>{len(who)} {label}: {e(', '.join(who))}</p>")

@@ -54,8 +54,8 @@ def _registered(gb, assignment, specs):
         return False
     cells = {(nb.name, cell.name, float(cell.max_score)) for nb in known.notebooks
              for cell in nb.grade_cells}
-    wanted = {(name, grade_id, float(test.points)) for name, spec in specs.items()
-              for grade_id, test in spec.tests.items()}
+    wanted = {(name, grade_id, float(cell.points)) for name, spec in specs.items()
+              for grade_id, cell in [*spec.tests.items(), *spec.manual.items()]}
     return cells == wanted
 
 
@@ -132,12 +132,22 @@ def record(course, results, submissions, source_dir):
                 assignment, student, **({"timestamp": timestamp} if timestamp else {}))
             scores = {(nb["notebook"], t["grade_id"]): t["points"]
                       for nb in result["notebooks"] for t in nb["tests"]}
+            answered = {(nb["notebook"], m["grade_id"]): m["answered"]
+                        for nb in result["notebooks"] for m in nb.get("manual", [])}
             for notebook in found.notebooks:
                 spec = specs[assignment].get(notebook.name)
                 for grade in notebook.grades:
                     if spec is not None and grade.name in spec.tests:  # autograded cells only
                         grade.auto_score = scores.get((notebook.name, grade.name), 0.0)
                         grade.needs_manual_grade = False
+                    elif spec is not None and grade.name in spec.manual:
+                        # as nbgrader: an unchanged stub scores 0; an answer waits for a
+                        # person, and a grade a person gave is never reset
+                        if answered.get((notebook.name, grade.name)):
+                            grade.auto_score = None
+                            grade.needs_manual_grade = grade.manual_score is None
+                        else:
+                            grade.auto_score, grade.needs_manual_grade = 0.0, False
             gb.db.commit()
     config = course_config(course)
     for result in graded:

@@ -76,16 +76,37 @@ def write_grades_csv(out, results):
     """grades.csv: one row per submission, written atomically."""
     rows = []
     for r in sorted(results, key=lambda r: (r["assignment"], r["student_id"])):
-        exercises = "; ".join(f"{t['grade_id']}={t['points']:g}/{t['max_points']:g}"
-                              for nb in r.get("notebooks", []) for t in nb["tests"])
+        exercises = "; ".join(
+            [f"{t['grade_id']}={t['points']:g}/{t['max_points']:g}"
+             for nb in r.get("notebooks", []) for t in nb["tests"]]
+            + [f"{m['grade_id']}=" + ("needs manual grading" if m["answered"] else "0") +
+               f"/{m['max_points']:g}" for nb in r.get("notebooks", [])
+               for m in nb.get("manual", [])])
         notes = [*r.get("notes", []), *(n for nb in r.get("notebooks", [])
                                         for n in nb.get("notes", []))]
+        pending = sum(m["max_points"] for nb in r.get("notebooks", [])
+                      for m in nb.get("manual", []) if m["answered"])
+        if pending:
+            notes.append(f"needs manual grading: {pending:g} points (the formgrader)")
         rows.append([csv_text(r["student_id"]), csv_text(r["assignment"]), f"{r['score']:g}",
                      f"{r['max_score']:g}", r["status"], csv_text(" | ".join(notes)),
                      csv_text(exercises)])
     path = Path(out) / "grades.csv"
     write_atomic(path, _csv_text(rows, CSV_COLUMNS + ["exercises"]))
     return path
+
+
+def read_roster(path):
+    """Student ids from a file: a CSV with a student_id (or id) column, or one id per line."""
+    lines = [line for line in Path(path).read_text(encoding="utf-8-sig").splitlines()
+             if line.strip()]
+    header = [h.strip().lower() for h in next(csv.reader(lines[:1]), [])]
+    for column in ("student_id", "id", "sis login id"):
+        if column in header:
+            at = header.index(column)
+            return [row[at].strip() for row in csv.reader(lines[1:]) if len(row) > at
+                    and row[at].strip()]
+    return [line.strip() for line in lines]
 
 
 def with_roster(results, roster, max_scores):
@@ -166,6 +187,10 @@ def feedback_html(result):
                        f"<span class='bad'>failed</span>: {e(t['message'])}")
             parts.append(f"<tr><td>{e(t['description'])}</td>"
                          f"<td>{t['points']:g} / {t['max_points']:g}</td><td>{verdict}</td></tr>")
+        for m in nb.get("manual", []):
+            verdict = "graded by your instructor" if m["answered"] else "no answer written"
+            parts.append(f"<tr><td>{e(m['description'])}</td><td>? / {m['max_points']:g}</td>"
+                         f"<td>{verdict}</td></tr>")
         parts.append("</table>")
         if nb.get("cell_errors"):
             parts.append("<h3>Errors in your cells</h3>")

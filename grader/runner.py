@@ -27,7 +27,7 @@ import numpy as np
 import bpkit.checks
 from grader import sandbox, wire
 from grader.channel import RemoteError, SandboxDied
-from grader.spec import cell_source, nbgrader_meta
+from grader.spec import cell_source, heading, manual_answers, nbgrader_meta
 
 TEST_PREAMBLE = {"np": np, "numpy": np, "math": math,
                  **{name: getattr(bpkit.checks, name) for name in bpkit.checks.__all__}}
@@ -52,6 +52,7 @@ class NotebookResult:
     notes: list = field(default_factory=list)        # what happened, for student and instructor
     cell_errors: list = field(default_factory=list)  # errors in the student's cells
     seconds: float = 0.0
+    manual: list = field(default_factory=list)  # answers graded by hand: {grade_id, ...}
 
     @property
     def score(self):
@@ -59,7 +60,7 @@ class NotebookResult:
 
     @property
     def max_score(self):
-        return sum(t.max_points for t in self.tests)
+        return sum(t.max_points for t in self.tests) + sum(m["max_points"] for m in self.manual)
 
     def to_dict(self):
         data = asdict(self)
@@ -114,7 +115,7 @@ def plan_cells(spec, nb):
     anchor = section = None
     for cell in nb.get("cells", []):
         if isinstance(cell, dict) and cell.get("cell_type") == "markdown":
-            section = _heading(cell_source(cell)) or section
+            section = heading(cell_source(cell)) or section
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
         source = cell_source(cell)
@@ -155,15 +156,6 @@ def plan_cells(spec, nb):
             steps.append(TestStep(cell.grade_id))
         steps += [CodeStep(s, label) for s, label in attached.get(cell.grade_id, [])]
     return steps, notes
-
-
-def _heading(markdown):
-    """The text of a markdown cell's first heading line ("3. Tanh and ReLU"), or None."""
-    for line in markdown.splitlines():
-        if line.startswith("#"):
-            text = line.lstrip("#").strip()
-            return text[:80] + ("…" if len(text) > 80 else "") if text else None
-    return None
 
 
 HIDDEN_FAILURE = ("It fails on a hidden test (inputs you cannot see; what the code did with them "
@@ -287,5 +279,6 @@ def grade_notebook(spec, nb, files=None, limits=None, isolation="auto"):
                 grade_id=test.grade_id, description=test.description,
                 points=test.points if passed else 0.0, max_points=test.points, passed=passed,
                 message=message, detail=detail))
+    result.manual = manual_answers(spec, nb)
     result.seconds = round(time.monotonic() - started, 3)
     return result

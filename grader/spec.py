@@ -40,16 +40,31 @@ class Cell:
 
 
 @dataclass
+class Manual:
+    """An answer an instructor grades by hand (nbgrader: a grade cell that is also a solution
+    cell, or a task): its points count in the maximum, the grader gives none of them."""
+    grade_id: str
+    points: float
+    description: str
+
+
+@dataclass
 class NotebookSpec:
     assignment: str
     name: str
     cells: list                              # the graded and read-only code cells, in order
     tests: dict = field(default_factory=dict)
     exercise_names: list = field(default_factory=list)
+    manual: dict = field(default_factory=dict)
+
+    @property
+    def auto_score(self):
+        """The points the grader gives: the tests'."""
+        return sum(t.points for t in self.tests.values())
 
     @property
     def max_score(self):
-        return sum(t.points for t in self.tests.values())
+        return self.auto_score + sum(m.points for m in self.manual.values())
 
 
 def nbgrader_meta(cell):
@@ -106,9 +121,15 @@ def load_notebook_spec(path, assignment=None):
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     spec = NotebookSpec(assignment=assignment or path.parent.name, name=path.stem, cells=[])
+    question = ""
     for cell in nb.cells:
         meta = nbgrader_meta(cell)
         grade_id = meta.get("grade_id")
+        if cell.cell_type == "markdown" and not meta.get("solution"):
+            question = cell_source(cell)
+        if grade_id and (meta.get("task") or (meta.get("grade") and meta.get("solution"))):
+            spec.manual[grade_id] = Manual(grade_id, float(meta.get("points", 0)),
+                                           _question(question) or grade_id)
         if cell.cell_type != "code" or not grade_id:
             continue
         source = cell_source(cell)
@@ -129,6 +150,39 @@ def load_notebook_spec(path, assignment=None):
             continue
         spec.cells.append(Cell(grade_id=grade_id, kind=kind, source=source))
     return spec
+
+
+def _question(markdown):
+    """The last line of a question's markdown cell that is not empty (the question itself)."""
+    lines = [line.strip().lstrip("#").strip() for line in markdown.splitlines() if line.strip()]
+    return lines[-1][:200] if lines else ""
+
+
+def heading(markdown):
+    """The text of a markdown cell's first heading line ("3. Tanh and ReLU"), or None."""
+    for line in markdown.splitlines():
+        if line.startswith("#"):
+            text = line.lstrip("#").strip()
+            return text[:80] + ("…" if len(text) > 80 else "") if text else None
+    return None
+
+
+STUBS = ("YOUR ANSWER HERE", "raise NotImplementedError()")
+
+
+def manual_answers(spec, nb):
+    """[{grade_id, description, max_points, answered}] for the answers graded by hand: answered
+    when the student's cell holds more than the stub (as nbgrader decides, by its text)."""
+    given = {}
+    for cell in (nb or {}).get("cells", []):
+        if isinstance(cell, dict):
+            grade_id = nbgrader_meta(cell).get("grade_id")
+            if isinstance(grade_id, str) and grade_id in spec.manual:
+                given.setdefault(grade_id, cell_source(cell).strip())
+    return [{"grade_id": m.grade_id, "description": m.description, "max_points": m.points,
+             "answered": bool(given.get(m.grade_id)) and not any(
+                 stub in given[m.grade_id] for stub in STUBS)}
+            for m in spec.manual.values()]
 
 
 def load_assignment(source_dir):

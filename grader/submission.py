@@ -12,6 +12,7 @@ from pathlib import Path
 import nbformat
 
 from grader import runner
+from grader import spec as spec_mod
 
 MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
 MAX_DATA_BYTES = 64 * 1024 * 1024        # one data file that comes with a notebook
@@ -137,6 +138,7 @@ def _missing_result(spec, reason):
     for test in spec.tests.values():
         result.tests.append(runner.TestResult(test.grade_id, test.description, 0.0, test.points,
                                               False, message=reason))
+    result.manual = spec_mod.manual_answers(spec, None)
     return result
 
 

@@ -18,7 +18,8 @@ from catalogue_harness import (all_messages, assert_feedback_hides, assert_full_
                                assert_loses_points_on_its_exercise, assert_rates,
                                assert_taught_not_graded, grade_catalogue, hidden_test_lines,
                                max_points, messages, visible_check_message)
-from conftest import SOLUTIONS
+from conftest import SOLUTIONS, solution_path
+from grader.spec import load_notebook_spec
 
 NOTEBOOKS = sorted(p.parent.name for p in SOLUTIONS.glob("*/*.ipynb"))
 CATALOGUES = {nb: importlib.import_module(f"catalogue_nb{nb[:2]}") for nb in NOTEBOOKS}
@@ -71,6 +72,10 @@ def graded(batches, notebook):
     return batches[notebook]
 
 
+def spec_of(notebook):
+    return load_notebook_spec(solution_path(*CATALOGUES[notebook].ASSIGNMENT))
+
+
 def test_catalogue_has_the_notebooks_grade_ids_and_enough_cases(notebook):
     catalogue = CATALOGUES[notebook]
     ids = set(max_points(catalogue.ASSIGNMENT))
@@ -88,7 +93,7 @@ def test_reference_gets_full_marks(graded, notebook):
 def test_blank_student_copy_gets_zero_and_says_not_written(graded, notebook):
     result = graded[0]["blank"]
     assert result["score"] == 0
-    assert result["max_score"] == sum(max_points(CATALOGUES[notebook].ASSIGNMENT).values())
+    assert result["max_score"] == spec_of(notebook).max_score  # hand-graded points included
     for grade_id, message in messages(result).items():
         assert "not written yet" in message, (grade_id, message)
 
@@ -139,7 +144,7 @@ def test_grades_csv_has_one_row_per_submission(graded, notebook):
     assert set(rows) == set(by_student)
     total = sum(max_points(CATALOGUES[notebook].ASSIGNMENT).values())
     assert (rows["reference"]["assignment"], float(rows["reference"]["score"]),
-            float(rows["reference"]["max_score"])) == (notebook, total, total)
+            float(rows["reference"]["max_score"])) == (notebook, total, spec_of(notebook).max_score)
 
 
 def test_feedback_holds_no_hidden_test_and_the_detail_stays_with_the_instructor(graded, notebook):
