@@ -13,8 +13,9 @@ import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from bpkit.plots.descent import BLOWUP, loss_grid  # noqa: E402
-from bpkit.plots.optimizers import (RACE_ORDER, loss_floor, optimizer_path,  # noqa: E402
-                                    plot_race, plot_race_losses, race, race_configs)
+from bpkit.plots.optimizers import (RACE_ORDER, draw_contours, draw_race_paths,  # noqa: E402
+                                    loss_floor, optimizer_path, plot_race, plot_race_losses,
+                                    race, race_configs, surface)
 from bpkit.views.race import RaceView, optimizer_explorer  # noqa: E402
 from test_bpkit_live import assert_same_picture, pixels  # noqa: E402
 
@@ -186,3 +187,20 @@ def test_optimizer_explorer_redraws_on_each_slider(monkeypatch):
         control.value = value
         assert picture.outputs[-1]["data"]["image/png"] != before, control.description
     assert picture.outputs[-1]["data"]["image/png"] != first
+
+
+def test_surface_evaluates_a_formula_at_once_and_a_pointwise_loss_point_by_point():
+    at_once = surface(valley_loss, (-2.0, 2.0), (-1.0, 1.0), n=7)
+    pointwise = surface(lambda w: float(valley_loss(w)), (-2.0, 2.0), (-1.0, 1.0), n=7)
+    reference = loss_grid(valley_loss, (-2.0, 2.0), (-1.0, 1.0), n=7)
+    for grid in (at_once, pointwise):
+        np.testing.assert_allclose(grid["loss"], reference["loss"], rtol=1e-12)
+        np.testing.assert_array_equal(grid["w1"], reference["w1"])
+
+
+def test_draw_contours_and_race_paths_draw_without_a_legend():
+    fig, ax = plt.subplots()
+    grid = loss_grid(valley_loss, (-5.0, 5.0), (-2.5, 2.5), n=21)
+    assert len(draw_contours(ax, grid)) == 2
+    drawn = draw_race_paths(ax, {"a": np.zeros((3, 2)), "b": np.ones((4, 2))})
+    assert len(drawn) == 4 and ax.get_legend() is None

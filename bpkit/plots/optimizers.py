@@ -5,10 +5,10 @@ Every update rule is the learner's own, passed in: nothing here takes a step its
 import numpy as np
 
 from bpkit.plots import figure_and_axes
-from bpkit.plots.descent import BLOWUP, draw_losses, plot_descent
+from bpkit.plots.descent import BLOWUP, PATH_COLOURS, draw_losses, loss_grid, plot_descent
 
 __all__ = ["RACE_ORDER", "race_configs", "optimizer_path", "race", "plot_race",
-           "plot_race_losses", "loss_floor"]
+           "plot_race_losses", "loss_floor", "surface", "draw_contours", "draw_race_paths"]
 
 
 RACE_ORDER = ("sgd", "sgd_momentum", "rmsprop", "adam")  # each one fixes what the last got wrong
@@ -96,3 +96,41 @@ def plot_race_losses(losses, ax=None, title="Loss at each step", ylim=None):
     ax.set(title=title, xlabel="step", ylabel="loss L(w) (log scale)")
     ax.grid(True, which="major", alpha=0.3)
     return fig
+
+
+def surface(loss_fn, xlim, ylim, n=81):
+    """loss_grid, evaluated in one call when loss_fn takes w of shape (2, n, n) elementwise
+    (as a formula in w[0] and w[1] does), else point by point. Same dict as loss_grid."""
+    w1, w2 = np.linspace(*xlim, n), np.linspace(*ylim, n)
+    try:
+        with np.errstate(all="ignore"):
+            loss = np.asarray(loss_fn(np.stack(np.meshgrid(w1, w2))), dtype=np.float64)
+    except Exception:  # a loss written for one point only
+        loss = None
+    if loss is None or loss.shape != (n, n):
+        return loss_grid(loss_fn, xlim, ylim, n)
+    return {"w1": w1, "w2": w2, "loss": loss}
+
+
+def draw_contours(ax, grid):
+    """Filled and line contours of grid["loss"] on log-spaced levels; returns both sets."""
+    loss = grid["loss"]
+    positive = loss[loss > 0]
+    low = max(positive.min(), loss.max() * 1e-4) if positive.size else 1e-3
+    levels = np.geomspace(low, loss.max(), 14)
+    return [ax.contourf(grid["w1"], grid["w2"], loss, levels=levels, cmap="Blues_r", alpha=0.55,
+                        extend="both"),
+            ax.contour(grid["w1"], grid["w2"], loss, levels=levels, colors="0.45",
+                       linewidths=0.6)]
+
+
+def draw_race_paths(ax, paths):
+    """Each path as dots joined by lines, a square at its start, no legend; returns them."""
+    drawn = []
+    for path, colour in zip(paths.values(), PATH_COLOURS * 4):
+        path = np.asarray(path, dtype=np.float64)
+        drawn += ax.plot(path[:, 0], path[:, 1], "-o", color=colour, markersize=3,
+                         linewidth=1.3, zorder=3)
+        drawn += ax.plot(path[0, 0], path[0, 1], marker="s", markersize=7, color=colour,
+                         markeredgecolor="black", zorder=5)
+    return drawn

@@ -2,9 +2,9 @@
 import numpy as np
 
 from bpkit.live import LiveFigure, explorer, guarded, unwritten_output
-from bpkit.plots.descent import draw_losses, draw_paths, loss_grid, path_summary
-from bpkit.plots.optimizers import (RACE_ORDER, loss_floor, plot_race, plot_race_losses, race,
-                                    race_configs)
+from bpkit.plots.descent import draw_losses, path_summary
+from bpkit.plots.optimizers import (RACE_ORDER, draw_contours, draw_race_paths, loss_floor,
+                                    plot_race_losses, race, race_configs, surface)
 
 __all__ = ["LABELS", "RaceView", "optimizer_explorer"]
 
@@ -15,9 +15,9 @@ LABELS = {"sgd": "SGD", "sgd_momentum": "momentum", "rmsprop": "RMSProp", "adam"
 class RaceView:
     """The picture behind optimizer_explorer, kept across slider moves: `update(...)`.
 
-    The contours of the valley and both panels' axes are drawn once per condition number and
-    step count; a new learning rate, momentum or beta2 only redraws the paths, their losses, the
-    legends and the title over them (bpkit.live).
+    Both panels' axes are drawn once per step count, the valley's contours once per condition
+    number (over the same axes); a new learning rate, momentum or beta2 only redraws the paths,
+    their losses, the legend and the title over them (bpkit.live).
     """
 
     def __init__(self, loss_fn, grad_fn, w0, xlim=(-5.0, 5.0), ylim=(-2.5, 2.5)):
@@ -25,20 +25,30 @@ class RaceView:
         self.w0 = np.array(w0, dtype=np.float64)
         self.xlim, self.ylim = xlim, ylim
         self._live = None
-        self._key = None
-        self._drawn = []
+        self._steps = self._kappa = None
+        self._contours, self._drawn = [], []
 
-    def _background(self, kappa, num_steps):
-        grid = loss_grid(lambda w: self.loss_fn(w, kappa), self.xlim, self.ylim, n=81)
+    def _axes(self, num_steps):
         self._live = LiveFigure(figsize=(10.5, 4.2), dpi=90)
         left, right = self._live.figure.subplots(1, 2, width_ratios=[1.4, 1])
-        plot_race(grid, {}, ax=left, title=" ")
-        top = 10.0 ** np.ceil(np.log10(max(float(grid["loss"].max()), 1.0)))
-        plot_race_losses({}, ax=right, title="Loss at each step", ylim=(1e-10, top))
+        left.plot(0.0, 0.0, marker="*", markersize=14, color="gold", markeredgecolor="black",
+                  linestyle="none", zorder=4)
+        left.set(xlim=self.xlim, ylim=self.ylim, xlabel="weight w1", ylabel="weight w2")
+        left.set_aspect("equal", adjustable="box")
+        # the loss at the start grows with κ: up to 1e4 for the slider's κ = 1000
+        plot_race_losses({}, ax=right, title="Loss at each step (last value in the legend)",
+                         ylim=(1e-10, 1e4))
         right.set_xlim(-0.02 * num_steps - 0.5, 1.02 * num_steps + 0.5)
-        left.legend_.remove()  # the paths' legend comes with the paths
         self._live.moving(left.title)
-        self._drawn = []
+        self._steps, self._kappa, self._contours, self._drawn = num_steps, None, [], []
+
+    def _valley(self, kappa):
+        left = self._live.figure.axes[0]
+        for contours in self._contours:
+            contours.remove()
+        grid = surface(lambda w: self.loss_fn(w, kappa), self.xlim, self.ylim)
+        self._contours, self._kappa = draw_contours(left, grid), kappa
+        self._live.invalidate()
 
     def update(self, updates, learning_rate, momentum, beta2, kappa, num_steps):
         """Jupyter outputs (a tuple of nbformat dicts): both panels, or a note to the learner.
@@ -54,9 +64,10 @@ class RaceView:
         paths, unwritten = done
         if not paths:
             return tuple(unwritten_output(name) for name in unwritten)
-        if self._live is None or self._key != (kappa, num_steps):
-            self._background(kappa, num_steps)
-            self._key = (kappa, num_steps)
+        if self._live is None or num_steps != self._steps:
+            self._axes(num_steps)
+        if kappa != self._kappa:
+            self._valley(kappa)
         left, right = self._live.figure.axes[:2]
         labelled, losses = {}, {}
         for name, path in paths.items():
@@ -66,8 +77,7 @@ class RaceView:
             labelled[label], losses[label] = path, loss_floor(summary["losses"])
         for artist in self._drawn:
             self._live.forget(artist)
-        self._drawn = (draw_paths(left, labelled, "lower right")
-                       + draw_losses(right, losses))
+        self._drawn = draw_race_paths(left, labelled) + draw_losses(right, losses)
         left.set_title(f"valley κ = {kappa:g}: {num_steps} steps, learning rate "
                        f"{learning_rate:.3g}")
         self._live.moving(*self._drawn)
