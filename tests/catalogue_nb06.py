@@ -154,6 +154,10 @@ WRONG = {
     "adam_epsilon_inside_the_sqrt": (
         adam_with(ADAM_STEP.replace("(np.sqrt(v_hat) + eps)", "np.sqrt(v_hat + eps)")),
         ["test_adam"], MOMENTUM_TESTS + RMSPROP_TESTS),
+    "adam_epsilon_on_sqrt_v_efficient_form": (  # Kingma and Ba's section 2 variant, Keras's
+        adam_with("lr_t = lr * np.sqrt(1 - b2 ** t) / (1 - b1 ** t)\n"
+                  "return w - lr_t * m / (np.sqrt(v) + eps), config"),
+        ["test_adam"], MOMENTUM_TESTS + RMSPROP_TESTS),
     "adam_betas_swapped": (
         adam_with(ADAM_STEP, defaults=ADAM_DEFAULTS.replace("config['beta1'], config['beta2']",
                                                             "config['beta2'], config['beta1']")),
@@ -269,6 +273,7 @@ NAMED = {
     "adam_without_bias_correction": ("test_adam", "no bias correction"),
     "adam_t_incremented_after_the_update": ("test_adam", "t is incremented after the update"),
     "adam_epsilon_inside_the_sqrt": ("test_adam", "epsilon is inside the square root"),
+    "adam_epsilon_on_sqrt_v_efficient_form": ("test_adam", "before the bias correction"),
     "adam_betas_swapped": ("test_adam", "beta1 and beta2 are swapped"),
     "adam_t_not_stored": ("test_adam", "t is not stored"),
     "adam_state_reset_every_call": ("test_adam", "start from zero at every call"),
