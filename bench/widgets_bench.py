@@ -136,6 +136,17 @@ def nb05_widget():
              for r in np.geomspace(0.01, 0.5, 9)])
 
 
+def nb06_widget(move="rate"):
+    from bpkit.views.race import RaceView
+    ns = load_notebook("06_optimizers", "optimizer_explorer(")
+    make = lambda: RaceView(ns["valley_loss"], ns["valley_grad"], ns["w_start"])  # noqa: E731
+    if move == "kappa":  # a new condition number redraws the contours too
+        return (make, [lambda view, k=k: view.update(ns["updates"], 0.02, 0.9, 0.99, k, 60)
+                       for k in np.geomspace(2.0, 500.0, 8)])
+    return (make, [lambda view, r=r: view.update(ns["updates"], r, 0.9, 0.99, 50.0, 60)
+                   for r in np.geomspace(0.002, 0.2, 9)])
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15, help="passes over the slider values")
@@ -149,6 +160,8 @@ def main(argv=None):
         ("04 nudge explorer: move δ", nb04_nudge, (6.8, 4.2), GOAL_MS),
         ("04 nudge explorer: pick another weight", nb04_entry, (6.8, 4.2), EXPERIMENT_GOAL_MS),
         ("05 learning-rate explorer: move the rate", nb05_widget(), (10.0, 4.0), GOAL_MS),
+        ("06 optimizer race: move the rate", nb06_widget(), (10.5, 4.2), GOAL_MS),
+        ("06 optimizer race: move κ", nb06_widget("kappa"), (10.5, 4.2), EXPERIMENT_GOAL_MS),
     ]
     rows = []
     for label, (make_view, moves), figsize, goal in widgets:
