@@ -9,4 +9,6 @@ bpkit.live.explorer (None when headless, as in the grader).
     nudge      nudge_explorer: a weight nudged against its gradient's prediction (04)
     descent    learning_rate_explorer: a learning rate that converges or diverges (05)
     progress   TrainingProgress: a training loop's progress line (05)
+    landscapes landscape_explorer: a start, a learning rate and a schedule on a loss with
+               several valleys (08)
 """

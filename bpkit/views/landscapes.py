@@ -35,7 +35,6 @@ class LandscapeView:
         contour = figure.add_subplot(spec[:, 0])
         losses, rates = figure.add_subplot(spec[0, 1]), figure.add_subplot(spec[1, 1])
         plot_contours(self.grid, {}, ax=contour, minima=self.minima, title=" ")
-        contour.legend_.remove()  # the path's legend comes with the path
         low, top = float(self.grid["loss"].min()), float(np.quantile(self.grid["loss"], 0.5))
         losses.set(xlim=(0, num_steps), ylim=(low - 0.05 * (top - low), top),
                    title="Loss at each step", xlabel="step", ylabel="loss L(w)")
