@@ -84,8 +84,8 @@ class LandscapeView:
                        + loss_ax.plot(np.arange(len(losses)), losses, "-", color="tab:blue")
                        + rate_ax.plot(np.arange(len(rates)), rates / scale, color="tab:orange",
                                       drawstyle="steps-post"))
-        contour.set_title(f"From ({w0[0]:.2f}, {w0[1]:.2f}), {len(path) - 1} steps: {verdict}",
-                          fontsize="medium")
+        contour.set_title(f"η = {base_lr:.3g}, {kind}, from ({w0[0]:.2f}, {w0[1]:.2f}): "
+                          f"{verdict}", fontsize="medium")
         self._live.moving(*self._drawn)
         return self._live.outputs(f"<{label}>")
 
