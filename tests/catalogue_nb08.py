@@ -155,7 +155,8 @@ WRONG = {
     "cosine_quarter_turn": (
         schedule(cosine='if kind == "cosine":\n'
                         '    total = kw["total_steps"]\n'
-                        '    return base_lr * math.cos(math.pi * min(step, total) / (2 * total))\n'),
+                        '    quarter = math.pi * min(step, total) / (2 * total)\n'
+                        '    return base_lr * math.cos(quarter)\n'),
         ["test_schedule_cosine"], but("test_schedule_cosine")),
     "cosine_without_the_half": (
         schedule(cosine=COSINE.replace("base_lr * 0.5 * ", "base_lr * ")),

@@ -108,7 +108,8 @@ def plot_loss_1d(loss_fn, starts, ends, ax=None, lim=(-3.0, 3.0),
 
 
 def plot_schedules(curves, ax=None, title="Learning-rate schedules"):
-    """One line per schedule: {label: rates (T,)} against the step 0 .. T - 1; returns the Figure."""
+    """One line per schedule, {label: rates (T,)}, against the step 0 .. T - 1; returns the
+    Figure."""
     fig, ax = figure_and_axes(ax, figsize=(6.4, 3.8))
     for (label, rates), colour in zip(curves.items(), PATH_COLOURS * 4):
         rates = np.asarray(rates, dtype=np.float64)
