@@ -147,6 +147,18 @@ def nb06_widget(move="rate"):
                    for r in np.geomspace(0.002, 0.2, 9)])
 
 
+def nb08_widget():
+    from bpkit.views.landscapes import LandscapeView
+    ns = load_notebook("08_local_minima_and_slow_convergence", "landscape_explorer(")
+    moves = [((w1, 0.2), rate, kind) for w1, rate, kind in
+             zip(np.linspace(-1.5, 1.5, 8), np.geomspace(0.02, 0.2, 8),
+                 ["constant", "step", "cosine", "warmup"] * 2)]
+    return (lambda: LandscapeView(ns["wells_loss"], minima=ns["minima"]),
+            [lambda view, w0=w0, r=r, k=k: view.update(ns["wells_grad"], ns["sgd"],
+                                                       ns["lr_schedule"], w0, r, k, 60)
+             for w0, r, k in moves])
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15, help="passes over the slider values")
@@ -162,6 +174,8 @@ def main(argv=None):
         ("05 learning-rate explorer: move the rate", nb05_widget(), (10.0, 4.0), GOAL_MS),
         ("06 optimizer race: move the rate", nb06_widget(), (10.5, 4.2), GOAL_MS),
         ("06 optimizer race: move κ", nb06_widget("kappa"), (10.5, 4.2), EXPERIMENT_GOAL_MS),
+        ("08 landscape explorer: move the start, rate, schedule", nb08_widget(), (10.0, 4.4),
+         GOAL_MS),
     ]
     rows = []
     for label, (make_view, moves), figsize, goal in widgets:

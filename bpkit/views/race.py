@@ -100,21 +100,21 @@ def optimizer_explorer(loss_fn, grad_fn, w0, updates, learning_rate=0.02, moment
         style = {"description_width": "initial"}
         return {"rate": widgets.FloatLogSlider(value=learning_rate, base=10, min=-3, max=0,
                                                step=0.05, description="learning rate",
-                                               readout_format=".3f", continuous_update=False,
+                                               readout_format=".3f", continuous_update=True,
                                                style=style),
                 "momentum": widgets.FloatSlider(value=momentum, min=0.0, max=0.99, step=0.01,
                                                 description="momentum = beta1",
-                                                continuous_update=False, style=style),
+                                                continuous_update=True, style=style),
                 "beta2": widgets.FloatSlider(value=beta2, min=0.5, max=0.999, step=0.001,
                                              description="beta2 = decay_rate",
-                                             readout_format=".3f", continuous_update=False,
+                                             readout_format=".3f", continuous_update=True,
                                              style=style),
                 "kappa": widgets.FloatLogSlider(value=kappa, base=10, min=0, max=3, step=0.1,
                                                 description="condition number κ",
-                                                readout_format=".0f", continuous_update=False,
+                                                readout_format=".0f", continuous_update=True,
                                                 style=style),
                 "steps": widgets.IntSlider(value=num_steps, min=5, max=200, description="steps",
-                                           continuous_update=False)}
+                                           continuous_update=True)}
 
     return explorer(controls, lambda v: view.update(updates, v["rate"], v["momentum"],
                                                     v["beta2"], v["kappa"], v["steps"]))
