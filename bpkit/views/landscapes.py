@@ -99,7 +99,7 @@ def landscape_explorer(loss_fn, grad_fn, update, schedule, w0=(-1.5, 0.2), xlim=
     view = LandscapeView(loss_fn, xlim, ylim, minima)
 
     def controls(widgets):
-        start = {"continuous_update": False, "step": 0.05, "readout_format": ".2f"}
+        start = {"continuous_update": True, "step": 0.05, "readout_format": ".2f"}
         return {"w1": widgets.FloatSlider(value=w0[0], min=xlim[0], max=xlim[1],
                                           description="start w1", **start),
                 "w2": widgets.FloatSlider(value=w0[1], min=ylim[0], max=ylim[1],
