@@ -12,10 +12,9 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from bpkit.plots.descent import BLOWUP, loss_grid  # noqa: E402
-from bpkit.plots.optimizers import (RACE_ORDER, draw_contours, draw_race_paths,  # noqa: E402
-                                    loss_floor, optimizer_path, plot_race, plot_race_losses,
-                                    race, race_configs, surface)
+from bpkit.plots.descent import BLOWUP, draw_contours, draw_paths, loss_grid  # noqa: E402
+from bpkit.plots.optimizers import (RACE_ORDER, loss_floor, optimizer_path,  # noqa: E402
+                                    plot_race, plot_race_losses, race, race_configs, surface)
 from bpkit.views.race import RaceView, optimizer_explorer  # noqa: E402
 from test_bpkit_live import assert_same_picture, pixels  # noqa: E402
 
@@ -202,5 +201,5 @@ def test_draw_contours_and_race_paths_draw_without_a_legend():
     fig, ax = plt.subplots()
     grid = loss_grid(valley_loss, (-5.0, 5.0), (-2.5, 2.5), n=21)
     assert len(draw_contours(ax, grid)) == 2
-    drawn = draw_race_paths(ax, {"a": np.zeros((3, 2)), "b": np.ones((4, 2))})
+    drawn = draw_paths(ax, {"a": np.zeros((3, 2)), "b": np.ones((4, 2))}, None)
     assert len(drawn) == 4 and ax.get_legend() is None

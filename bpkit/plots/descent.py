@@ -9,8 +9,8 @@ from matplotlib.ticker import FuncFormatter
 from bpkit.plots import figure_and_axes
 from bpkit.plots.activations import scatter_points
 
-__all__ = ["BLOWUP", "loss_grid", "descent_path", "path_summary", "decision_grid", "plot_descent",
-           "draw_paths", "plot_path_losses", "draw_losses", "plot_loss_curves",
+__all__ = ["BLOWUP", "PATH_COLOURS", "loss_grid", "descent_path", "walk", "path_summary",
+           "decision_grid", "plot_descent", "draw_contours", "draw_paths", "plot_path_losses", "draw_losses", "plot_loss_curves",
            "plot_decision_boundary"]
 
 
@@ -37,11 +37,24 @@ def descent_path(grad_fn, update, w0, learning_rate, num_steps=30):
     config it returned.  Returns path (T + 1, *w0.shape) float64, path[0] = w0; T < num_steps
     when the weights left every sane range (a diverging learning rate): the path stops there.
     """
+    return walk(grad_fn, update, w0, {"learning_rate": float(learning_rate)}, num_steps)[0]
+
+
+def walk(grad_fn, update, w0, config, num_steps, rate_at=None):
+    """The loop behind every descent picture: update(w, dw, config) -> (next_w, config) from
+    w0, first with a copy of `config`, then with the config it returned; rate_at(step), if
+    given, sets the config's "learning_rate" before each step (a schedule).
+
+    Returns (path (T + 1, *w0.shape) float64, rates (T,)); T < num_steps when the weights blew
+    up (past BLOWUP or not finite): the path stops there.
+    """
     w = np.array(w0, dtype=np.float64)
-    config = {"learning_rate": float(learning_rate)}
-    path = [w.copy()]
-    with np.errstate(over="ignore", invalid="ignore"):
-        for _ in range(int(num_steps)):
+    config, path, rates = dict(config), [w.copy()], []
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for step in range(int(num_steps)):
+            if rate_at is not None:
+                rates.append(float(rate_at(step)))
+                config = dict(config, learning_rate=rates[-1])
             # copies: an update that changes its input in place cannot rewrite the stored path
             w, config = update(w.copy(), np.asarray(grad_fn(w.copy()), dtype=np.float64), config)
             w = np.array(w, dtype=np.float64)
@@ -51,7 +64,7 @@ def descent_path(grad_fn, update, w0, learning_rate, num_steps=30):
             path.append(w)
             if not np.all(np.isfinite(w)) or np.max(np.abs(w)) > BLOWUP:
                 break
-    return np.array(path)
+    return np.array(path), np.array(rates)
 
 
 def path_summary(loss_fn, path):
@@ -98,11 +111,7 @@ def plot_descent(grid, paths, ax=None, title="Gradient descent on the loss surfa
     """
     fig, ax = figure_and_axes(ax, figsize=(6.4, 4.4))
     w1, w2, loss = grid["w1"], grid["w2"], grid["loss"]
-    positive = loss[loss > 0]
-    low = max(positive.min(), loss.max() * 1e-4) if positive.size else 1e-3
-    levels = np.geomspace(low, loss.max(), 14)  # log-spaced: shows the flat floor and the walls
-    ax.contourf(w1, w2, loss, levels=levels, cmap="Blues_r", alpha=0.55, extend="both")
-    ax.contour(w1, w2, loss, levels=levels, colors="0.45", linewidths=0.6)
+    draw_contours(ax, grid)
     minimum = np.unravel_index(np.argmin(loss), loss.shape)
     ax.plot(w1[minimum[1]], w2[minimum[0]], marker="*", markersize=14, color="gold",
             markeredgecolor="black", linestyle="none", label="minimum", zorder=4)
@@ -115,8 +124,22 @@ def plot_descent(grid, paths, ax=None, title="Gradient descent on the loss surfa
     return fig
 
 
+def draw_contours(ax, grid):
+    """Filled and line contours of grid["loss"] on log-spaced levels (they show the flat floor
+    and the walls alike); returns both sets."""
+    loss = grid["loss"]
+    positive = loss[loss > 0]
+    low = max(positive.min(), loss.max() * 1e-4) if positive.size else 1e-3
+    levels = np.geomspace(low, loss.max(), 14)
+    return [ax.contourf(grid["w1"], grid["w2"], loss, levels=levels, cmap="Blues_r", alpha=0.55,
+                        extend="both"),
+            ax.contour(grid["w1"], grid["w2"], loss, levels=levels, colors="0.45",
+                       linewidths=0.6)]
+
+
 def draw_paths(ax, paths, legend_loc):
-    """Each path as dots joined by lines, a square at its start, then the legend; returns them.
+    """Each path as dots joined by lines, a square at its start, then the legend (none when
+    legend_loc is None: a live figure's costliest part); returns them.
 
     A path is drawn up to the step that leaves the axes' window (set the limits first), and that
     step is named at the edge: a diverging path shows where it went, not a fan of lines.
@@ -136,6 +159,8 @@ def draw_paths(ax, paths, legend_loc):
                          linewidth=1.4, label=label, zorder=3)
         drawn += ax.plot(path[0, 0], path[0, 1], marker="s", markersize=7, color=colour,
                          markeredgecolor="black", zorder=5)
+    if legend_loc is None:
+        return drawn
     return drawn + [ax.legend(loc=legend_loc, fontsize="small", framealpha=0.9)]
 
 

@@ -6,7 +6,7 @@ learner's own (or the notebook's), passed in: nothing in bpkit takes a step itse
 import numpy as np
 
 from bpkit.plots import figure_and_axes
-from bpkit.plots.descent import BLOWUP, PATH_COLOURS, draw_paths
+from bpkit.plots.descent import PATH_COLOURS, draw_paths, walk
 
 __all__ = ["SCHEDULE_KINDS", "schedule_kwargs", "schedule_curve", "scheduled_path",
            "plot_contours", "plot_loss_1d", "plot_schedules", "plot_steps"]
@@ -39,21 +39,8 @@ def scheduled_path(grad_fn, update, schedule, w0, base_lr, kind, num_steps, **kw
     "learning_rate" is set from the schedule, the rest of the config (a velocity, say) is kept.
     Returns (path (T + 1, *w0.shape), rates (T,)); T < num_steps when the weights blew up.
     """
-    w = np.array(w0, dtype=np.float64)
-    config, path, rates = {}, [w.copy()], []
-    with np.errstate(over="ignore", invalid="ignore"):
-        for step in range(int(num_steps)):
-            rates.append(float(schedule(step, base_lr, kind, **kw)))
-            config = dict(config, learning_rate=rates[-1])
-            w, config = update(w.copy(), np.asarray(grad_fn(w.copy()), dtype=np.float64), config)
-            w = np.array(w, dtype=np.float64)
-            if w.shape != path[0].shape:
-                raise ValueError(f"update returned next_w of shape {w.shape}; expected "
-                                 f"{path[0].shape}, the shape of w.")
-            path.append(w)
-            if not np.all(np.isfinite(w)) or np.max(np.abs(w)) > BLOWUP:
-                break
-    return np.array(path), np.array(rates)
+    return walk(grad_fn, update, w0, {}, num_steps,
+                lambda step: schedule(step, base_lr, kind, **kw))
 
 
 def plot_contours(grid, paths, ax=None, title="Descent paths on the loss surface", levels=24,

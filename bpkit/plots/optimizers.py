@@ -5,10 +5,11 @@ Every update rule is the learner's own, passed in: nothing here takes a step its
 import numpy as np
 
 from bpkit.plots import figure_and_axes
-from bpkit.plots.descent import BLOWUP, PATH_COLOURS, draw_losses, loss_grid, plot_descent
+from bpkit.plots.descent import (PATH_COLOURS, draw_contours, draw_losses, draw_paths,
+                                 loss_grid, plot_descent, walk)
 
 __all__ = ["RACE_ORDER", "race_configs", "optimizer_path", "race", "plot_race",
-           "plot_race_losses", "loss_floor", "surface", "draw_contours", "draw_race_paths"]
+           "plot_race_losses", "loss_floor", "surface"]
 
 
 RACE_ORDER = ("sgd", "sgd_momentum", "rmsprop", "adam")  # each one fixes what the last got wrong
@@ -36,21 +37,7 @@ def optimizer_path(grad_fn, update, w0, config, num_steps=100):
     Returns path (T + 1, *w0.shape) float64, path[0] = w0; T < num_steps when the weights blew
     up (past BLOWUP or not finite): the path stops there.
     """
-    w = np.array(w0, dtype=np.float64)
-    config = dict(config)
-    path = [w.copy()]
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for _ in range(int(num_steps)):
-            # copies: an update that changes its input in place cannot rewrite the stored path
-            w, config = update(w.copy(), np.asarray(grad_fn(w.copy()), dtype=np.float64), config)
-            w = np.array(w, dtype=np.float64)
-            if w.shape != path[0].shape:
-                raise ValueError(f"update returned next_w of shape {w.shape}; expected "
-                                 f"{path[0].shape}, the shape of w.")
-            path.append(w)
-            if not np.all(np.isfinite(w)) or np.max(np.abs(w)) > BLOWUP:
-                break
-    return np.array(path)
+    return walk(grad_fn, update, w0, config, num_steps)[0]
 
 
 def race(grad_fn, updates, w0, configs, num_steps=100):
@@ -76,11 +63,9 @@ def loss_floor(losses, floor=1e-12):
 
 def plot_race(grid, paths, ax=None, title="Optimizers racing on the loss surface",
               legend_loc="lower right"):
-    """plot_descent with equal aspect: one unit of w1 as long as one unit of w2, so the
-    valley's true shape shows. grid: from loss_grid.  paths: {label: path (T + 1, 2)}."""
-    fig = plot_descent(grid, paths, ax=ax, title=title, legend_loc=legend_loc)
-    (ax if ax is not None else fig.axes[0]).set_aspect("equal", adjustable="box")
-    return fig
+    """plot_descent (equal aspect: the valley's true shape shows) titled for a race.
+    grid: from loss_grid.  paths: {label: path (T + 1, 2)}."""
+    return plot_descent(grid, paths, ax=ax, title=title, legend_loc=legend_loc)
 
 
 def plot_race_losses(losses, ax=None, title="Loss at each step", ylim=None):
@@ -110,27 +95,3 @@ def surface(loss_fn, xlim, ylim, n=81):
     if loss is None or loss.shape != (n, n):
         return loss_grid(loss_fn, xlim, ylim, n)
     return {"w1": w1, "w2": w2, "loss": loss}
-
-
-def draw_contours(ax, grid):
-    """Filled and line contours of grid["loss"] on log-spaced levels; returns both sets."""
-    loss = grid["loss"]
-    positive = loss[loss > 0]
-    low = max(positive.min(), loss.max() * 1e-4) if positive.size else 1e-3
-    levels = np.geomspace(low, loss.max(), 14)
-    return [ax.contourf(grid["w1"], grid["w2"], loss, levels=levels, cmap="Blues_r", alpha=0.55,
-                        extend="both"),
-            ax.contour(grid["w1"], grid["w2"], loss, levels=levels, colors="0.45",
-                       linewidths=0.6)]
-
-
-def draw_race_paths(ax, paths):
-    """Each path as dots joined by lines, a square at its start, no legend; returns them."""
-    drawn = []
-    for path, colour in zip(paths.values(), PATH_COLOURS * 4):
-        path = np.asarray(path, dtype=np.float64)
-        drawn += ax.plot(path[:, 0], path[:, 1], "-o", color=colour, markersize=3,
-                         linewidth=1.3, zorder=3)
-        drawn += ax.plot(path[0, 0], path[0, 1], marker="s", markersize=7, color=colour,
-                         markeredgecolor="black", zorder=5)
-    return drawn

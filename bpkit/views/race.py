@@ -2,9 +2,9 @@
 import numpy as np
 
 from bpkit.live import LiveFigure, explorer, guarded, unwritten_output
-from bpkit.plots.descent import draw_losses, path_summary
-from bpkit.plots.optimizers import (RACE_ORDER, draw_contours, draw_race_paths, loss_floor,
-                                    plot_race_losses, race, race_configs, surface)
+from bpkit.plots.descent import draw_contours, draw_losses, draw_paths, path_summary
+from bpkit.plots.optimizers import (RACE_ORDER, loss_floor, plot_race_losses, race,
+                                    race_configs, surface)
 
 __all__ = ["LABELS", "RaceView", "optimizer_explorer"]
 
@@ -77,7 +77,7 @@ class RaceView:
             labelled[label], losses[label] = path, loss_floor(summary["losses"])
         for artist in self._drawn:
             self._live.forget(artist)
-        self._drawn = draw_race_paths(left, labelled) + draw_losses(right, losses)
+        self._drawn = draw_paths(left, labelled, None) + draw_losses(right, losses)
         left.set_title(f"valley κ = {kappa:g}: {num_steps} steps, learning rate "
                        f"{learning_rate:.3g}")
         self._live.moving(*self._drawn)
