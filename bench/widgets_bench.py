@@ -136,6 +136,15 @@ def nb05_widget():
              for r in np.geomspace(0.01, 0.5, 9)])
 
 
+def nb07_widget():
+    from bpkit.views.deep import DepthView
+    ns = load_notebook("07_deep_networks", "depth_explorer(")
+    settings = [(depth, activation, init) for depth in (4, 8, 12)
+                for activation, init in (("sigmoid", "small"), ("relu", "he"), ("tanh", "xavier"))]
+    return (DepthView, [lambda view, s=s: view.update(ns["depth_experiment"], *s)
+                        for s in settings])
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15, help="passes over the slider values")
@@ -149,6 +158,8 @@ def main(argv=None):
         ("04 nudge explorer: move δ", nb04_nudge, (6.8, 4.2), GOAL_MS),
         ("04 nudge explorer: pick another weight", nb04_entry, (6.8, 4.2), EXPERIMENT_GOAL_MS),
         ("05 learning-rate explorer: move the rate", nb05_widget(), (10.0, 4.0), GOAL_MS),
+        ("07 depth explorer: a new depth, activation or initialisation", nb07_widget(),
+         (10.0, 4.0), EXPERIMENT_GOAL_MS),
     ]
     rows = []
     for label, (make_view, moves), figsize, goal in widgets:
