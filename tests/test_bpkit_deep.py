@@ -10,7 +10,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from bpkit.plots.deep import (dead_units, draw_per_layer, first_layers, plot_dead_units,  # noqa: E402
+from bpkit.plots.deep import (dead_units, draw_per_layer, plot_dead_units,  # noqa: E402
                               plot_per_layer, pre_activations)
 from bpkit.views.deep import INITS, DepthView, depth_explorer  # noqa: E402
 from test_bpkit_live import assert_same_picture  # noqa: E402
@@ -57,10 +57,12 @@ def close_figures():
     plt.close("all")
 
 
-def test_first_layers_keeps_layers_up_to_k_even_past_nine():
+def test_pre_activations_cut_the_network_by_layer_number_past_nine():
     params = network([2] + [3] * 10 + [2])
-    assert sorted(first_layers(params, 2)) == ["W1", "W2", "b1", "b2"]
-    assert set(first_layers(params, 10)) == {f"{p}{k}" for k in range(1, 11) for p in "Wb"}
+    x = np.random.default_rng(2).normal(size=(4, 2))
+    zs = pre_activations(forward, x, params, "relu")
+    assert [z.shape for z in zs] == [(4, 3)] * 10 + [(4, 2)]
+    np.testing.assert_allclose(zs[-1], forward(x, params, "relu")[0], rtol=1e-12)
 
 
 def test_pre_activations_are_each_layers_z():

@@ -6,17 +6,12 @@ import numpy as np
 
 from bpkit.plots import figure_and_axes
 
-__all__ = ["LAYER_COLOURS", "first_layers", "pre_activations", "dead_units", "plot_per_layer",
+__all__ = ["LAYER_COLOURS", "pre_activations", "dead_units", "plot_per_layer",
            "draw_per_layer", "plot_dead_units"]
 
 
 LAYER_COLOURS = ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown",
                  "tab:pink", "tab:gray")
-
-
-def first_layers(params, k):
-    """The parameters of layers 1..k only (W1, b1, ..., Wk, bk): a network cut after layer k."""
-    return {name: value for name, value in params.items() if int(name[1:]) <= k}
 
 
 def pre_activations(forward, x, params, activation):
@@ -27,8 +22,11 @@ def pre_activations(forward, x, params, activation):
     passes of growing depth, fine for the small networks of the notebook.
     """
     L = len(params) // 2
-    return [np.asarray(forward(x, first_layers(params, k), activation)[0], dtype=np.float64)
-            for k in range(1, L + 1)]
+    zs = []
+    for k in range(1, L + 1):
+        cut = {name: value for name, value in params.items() if int(name[1:]) <= k}
+        zs.append(np.asarray(forward(x, cut, activation)[0], dtype=np.float64))
+    return zs
 
 
 def dead_units(zs):
