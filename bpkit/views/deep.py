@@ -9,7 +9,7 @@ __all__ = ["INITS", "DepthView", "depth_explorer"]
 
 INITS = {"small: 0.01 N(0, 1)": "small", "Xavier: N(0, 2/(fan_in + fan_out))": "xavier",
          "He: N(0, 2/fan_in)": "he", "large: N(0, 1)": "large"}
-NORM_LIMITS = (1e-18, 1e10)  # one fixed log scale: settings compare at a glance
+NORM_LIMITS = (1e-24, 1e10)  # one fixed log scale: settings compare at a glance
 MAX_DEPTH = 12
 
 
