@@ -141,8 +141,10 @@ def nb07_widget():
     ns = load_notebook("07_deep_networks", "depth_explorer(")
     settings = [(depth, activation, init) for depth in (4, 8, 12)
                 for activation, init in (("sigmoid", "small"), ("relu", "he"), ("tanh", "xavier"))]
-    return (DepthView, [lambda view, s=s: view.update(ns["depth_experiment"], *s)
-                        for s in settings])
+    def move(view, setting):
+        view.results.clear()  # a setting seen for the first time: the experiment runs
+        return view.update(ns["depth_experiment"], *setting)
+    return DepthView, [lambda view, s=s: move(view, s) for s in settings]
 
 
 def main(argv=None):
