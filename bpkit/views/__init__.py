@@ -9,4 +9,6 @@ bpkit.live.explorer (None when headless, as in the grader).
     nudge      nudge_explorer: a weight nudged against its gradient's prediction (04)
     descent    learning_rate_explorer: a learning rate that converges or diverges (05)
     progress   TrainingProgress: a training loop's progress line (05)
+    deep       depth_explorer: depth, activation and initialisation against each layer's
+               gradient and a short training run (07)
 """
