@@ -147,6 +147,17 @@ def nb06_widget(move="rate"):
                    for r in np.geomspace(0.002, 0.2, 9)])
 
 
+def nb07_widget():
+    from bpkit.views.deep import DepthView
+    ns = load_notebook("07_deep_networks", "depth_explorer(")
+    settings = [(depth, activation, init) for depth in (4, 8, 12)
+                for activation, init in (("sigmoid", "small"), ("relu", "he"), ("tanh", "xavier"))]
+    def move(view, setting):
+        view.results.clear()  # a setting seen for the first time: the experiment runs
+        return view.update(ns["depth_experiment"], *setting)
+    return DepthView, [lambda view, s=s: move(view, s) for s in settings]
+
+
 def nb08_widget():
     from bpkit.views.landscapes import LandscapeView
     ns = load_notebook("08_local_minima_and_slow_convergence", "landscape_explorer(")
@@ -174,6 +185,8 @@ def main(argv=None):
         ("05 learning-rate explorer: move the rate", nb05_widget(), (10.0, 4.0), GOAL_MS),
         ("06 optimizer race: move the rate", nb06_widget(), (10.5, 4.2), GOAL_MS),
         ("06 optimizer race: move κ", nb06_widget("kappa"), (10.5, 4.2), EXPERIMENT_GOAL_MS),
+        ("07 depth explorer: a new depth, activation or initialisation", nb07_widget(),
+         (10.0, 4.0), EXPERIMENT_GOAL_MS),
         ("08 landscape explorer: move the start, rate, schedule", nb08_widget(), (10.0, 4.4),
          GOAL_MS),
     ]

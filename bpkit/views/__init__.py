@@ -10,6 +10,8 @@ bpkit.live.explorer (None when headless, as in the grader).
     descent    learning_rate_explorer: a learning rate that converges or diverges (05)
     progress   TrainingProgress: a training loop's progress line (05)
     race       optimizer_explorer: four optimizers racing down a valley (06)
+    deep       depth_explorer: depth, activation and initialisation against each layer's
+               gradient and a short training run (07)
     landscapes landscape_explorer: a start, a learning rate and a schedule on a loss with
                several valleys (08)
 """
