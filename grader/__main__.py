@@ -118,6 +118,9 @@ def cmd_check(args):
         print(f"  {mark} {t.points:g}/{t.max_points:g}  {t.description}")
         if not t.passed:
             print(f"      {t.message}")
+    for m in result.manual:
+        state = "written: your instructor grades it" if m["answered"] else "not written yet"
+        print(f"  … ?/{m['max_points']:g}  {m['description']} ({state})")
     for err in result.cell_errors:
         print(f"  error in {err['cell']}: {err['error'].splitlines()[0]}")
     return 0

@@ -153,9 +153,12 @@ def load_notebook_spec(path, assignment=None):
 
 
 def _question(markdown):
-    """The last line of a question's markdown cell that is not empty (the question itself)."""
+    """The question of a written answer: the bold line of the cell above it (**...**), else
+    its last line that is not empty."""
     lines = [line.strip().lstrip("#").strip() for line in markdown.splitlines() if line.strip()]
-    return lines[-1][:200] if lines else ""
+    bold = [line.strip("*").strip() for line in lines if line.startswith("**")]
+    text = bold[0] if bold else (lines[-1] if lines else "")
+    return text[:200] + ("…" if len(text) > 200 else "")
 
 
 def heading(markdown):
