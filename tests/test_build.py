@@ -37,7 +37,8 @@ def test_student_copy_holds_no_solution_or_hidden_test(source, release):
         assert line not in student_text, f"leaked into {release.name}: {line!r}"
     assert "BEGIN SOLUTION" not in student_text and "HIDDEN TESTS" not in student_text
     stubs = [c for c in student_nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
-    assert stubs and all("raise NotImplementedError()" in c.source for c in stubs)
+    assert stubs and all(("raise NotImplementedError()" if c.cell_type == "code" else
+                          "YOUR ANSWER HERE") in c.source for c in stubs)
 
 
 @pytest.mark.parametrize("source,release", pairs(), ids=lambda p: p.name)
@@ -64,8 +65,9 @@ def test_the_grader_sees_each_grade_cell_as_nbgrader_shows_it(source, release):
     shown = {c.metadata["nbgrader"]["grade_id"]: spec.cell_source(c)
              for c in nbformat.read(release, as_version=4).cells
              if c.metadata.get("nbgrader", {}).get("grade")}
-    tests = spec.load_notebook_spec(source).tests
-    assert set(shown) == set(tests)
+    nb_spec = spec.load_notebook_spec(source)
+    tests = nb_spec.tests
+    assert set(shown) == set(tests) | set(nb_spec.manual)  # written answers: graded by hand
     for grade_id, test in tests.items():
         assert test.visible_source == shown[grade_id], grade_id
         assert "BEGIN SOLUTION" not in test.source, grade_id

@@ -18,7 +18,8 @@ def test_blank_notebook_errors_are_friendly_one_liners(path):
         for output in cell.get("outputs", []):
             if output.output_type == "error":
                 errors[index] = output
-    grade_cells = [i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade")]
+    grade_cells = [i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade")
+                   and c.cell_type == "code"]  # a written answer is graded by hand
     assert set(grade_cells) <= set(errors), "every check should fail on the blank copy"
     for index, output in errors.items():
         assert len(output.traceback) == 1, f"cell {index} shows a traceback: {output.traceback}"
