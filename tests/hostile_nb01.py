@@ -13,9 +13,14 @@ from dataclasses import dataclass, field
 
 import nbformat
 
-from catalogue_harness import fn
+from catalogue_harness import fn, max_points
 
 FULL = 10.0
+# a wrong (or missing) sigmoid also fails tanh and two_layer_forward, which are built on it:
+# what is left is relu's and dense's points, read from the spec
+SIGMOID_WRONG = float(sum(points for grade_id, points in
+                          max_points(("01_forward_pass", "01_forward_pass")).items()
+                          if grade_id in ("test_relu", "test_dense")))
 
 
 @dataclass
@@ -342,16 +347,17 @@ CORPUS = {
     # --- forged verdicts -----------------------------------------------------------------
     "patched_allclose": Case(answers(sigmoid=WRONG_SIGMOID + "\nnp.allclose = lambda *a, **k: True\n"
                                      "np.isclose = lambda a, b, *r, **k: np.ones(np.shape(a), bool)\n"
-                                     "np.testing.assert_allclose = lambda *a, **k: None\n"), 3.0),
+                                     "np.testing.assert_allclose = lambda *a, **k: None\n"),
+                             SIGMOID_WRONG),
     "forged_equality": Case(answers(sigmoid="class Anything:\n"
                                     "    def __eq__(self, other): return True\n"
                                     "    __array_priority__ = 1000\n"
-                                    + fn("sigmoid", "z", "return Anything()")), 3.0,
+                                    + fn("sigmoid", "z", "return Anything()")), SIGMOID_WRONG,
                             "Anything"),
     "forged_ndarray_subclass": Case(answers(sigmoid="class Liar(np.ndarray):\n"
                                             "    def __eq__(self, other): return np.ones(self.shape, bool)\n"
                                             + fn("sigmoid", "z", "return np.zeros_like(z).view(Liar)")),
-                                    3.0),
+                                    SIGMOID_WRONG),
     "object_array": Case(answers(relu=fn("relu", "z", "return np.array(list(z.ravel()) + ['x'], "
                                                       "dtype=object)")), FULL - 1),
     "input_transformer_blanks_later_cells": Case(answers(
@@ -362,7 +368,7 @@ CORPUS = {
     "inflated_points": Case(mutated(_inflate_points), FULL),
     "deleted_grade_cells": Case(mutated(_delete_tests), FULL),
     # --- isolation -------------------------------------------------------------------------
-    "reads_the_solution": Case(_read_attack, 3.0, "No such file", needs_bwrap=True),
+    "reads_the_solution": Case(_read_attack, SIGMOID_WRONG, "No such file", needs_bwrap=True),
     "writes_outside_its_folder": Case(_write_attack, FULL, "blocked", needs_bwrap=True),
     "rewrites_the_gradebook": Case(_gradebook_attack, FULL, "blocked", needs_bwrap=True),
     "uses_the_network": Case(_network_attack, FULL, "Connection refused", needs_bwrap=True),
