@@ -49,7 +49,8 @@ def test_killed_batch_resumes_without_regrading(tmp_path):
     for path, data in first.items():
         assert path.read_bytes() == data, f"{path} was graded again"
     rows = (out / "grades.csv").read_text().splitlines()
-    assert len(rows) == 7 and all(",10,10,graded" in r for r in rows[1:])
+    # 10 autograded points of 12 (the written answer is graded by hand)
+    assert len(rows) == 7 and all(",10,12,graded" in r for r in rows[1:])
 
 
 def test_grading_is_deterministic(tmp_path):
@@ -96,7 +97,7 @@ def test_a_resubmission_replaces_a_grade_with_a_trace(tmp_path):
     assert first["score"] < second["score"] == 10.0
     kept = out / "submissions" / "alice" / "01_forward_pass" / "earlier" / "result-1.json"
     assert json.loads(kept.read_text())["score"] == first["score"]
-    assert any(f"earlier grading ({first['score']:g} / 10)" in n for n in second["notes"])
+    assert any(f"earlier grading ({first['score']:g} / 12)" in n for n in second["notes"])
     assert "earlier grading" in (out / "grades.csv").read_text()
     batch.autograde(folder.root, out, ROOT / "solutions", workers=1, limits=LIMITS)
     assert len(list(kept.parent.iterdir())) == 1  # unchanged: kept, not graded again

@@ -84,6 +84,6 @@ def test_release_fetch_submit_collect_grade_and_feed_back(tmp_path):
         nbgrader(home, "fetch_feedback", NB01[0], student=student, exchange=exchange)
         (page,) = (home / NB01[0] / "feedback").glob(f"*/{NB01[1]}.html")
         text = page.read_text()
-        assert f"Score: {score} / 10.0)" in text  # the notebook's total, as nbgrader shows it
+        assert f"Score: {score} / 12.0)" in text  # the written answer (2) waits for a person
         assert message in text
         assert not [line for line in hidden if line in text], student

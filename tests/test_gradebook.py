@@ -71,7 +71,7 @@ def test_nbgrader_export_shows_the_trusted_scores(course):
     assert set(theirs) == set(ours) == {"alice", "bob", "mallory", "carol", "dave"}
     for student, row in ours.items():
         assert float(theirs[student]["raw_score"]) == float(row["score"]), student
-        assert float(theirs[student]["max_score"]) == float(row["max_score"]) == 10.0
+        assert float(theirs[student]["max_score"]) == float(row["max_score"]) == 12.0
     assert float(ours["alice"]["score"]) == 10.0
     assert float(theirs["mallory"]["score"]) == 0.0  # the forged checks earn nothing here
     assert 0.0 < float(ours["carol"]["score"]) < 10.0
