@@ -100,13 +100,18 @@ def assert_full_marks(graded, max_points, student, total=None):
 
 
 def hidden_test_lines(assignment, min_length):
-    """The lines of the solution's hidden tests longer than min_length characters."""
+    """The lines of the solution's hidden tests longer than min_length characters, but for
+    those that the answer cells also hold (a learner's own code, quoted back in an error from
+    their own cell, is no leak)."""
     path = ROOT / "solutions" / assignment[0] / f"{assignment[1]}.ipynb"
+    cells = nbformat.read(path, as_version=4).cells
+    answers = "\n".join(c.source for c in cells if c.metadata.get("nbgrader", {}).get("solution"))
     lines = []
-    for cell in nbformat.read(path, as_version=4).cells:
+    for cell in cells:
         for block in re.findall(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", cell.source,
                                 re.S):
-            lines += [line.strip() for line in block.splitlines() if len(line.strip()) > min_length]
+            lines += [line.strip() for line in block.splitlines()
+                      if len(line.strip()) > min_length and line.strip() not in answers]
     return lines
 
 
