@@ -35,6 +35,31 @@ def replace_answers(nb, answers):
     return nb
 
 
+def nbgrader_course(root, course_id="backprop", **settings):
+    """Write an nbgrader_config.py making root a course (solutions/ -> notebooks/, as this
+    repository); settings: more lines, e.g. {"c.Exchange.root": path}. Returns root."""
+    lines = ["c = get_config()", f"c.CourseDirectory.root = {str(root)!r}",
+             f"c.CourseDirectory.course_id = {course_id!r}",
+             'c.CourseDirectory.source_directory = "solutions"',
+             'c.CourseDirectory.release_directory = "notebooks"',
+             *(f"{key} = {value!r}" for key, value in settings.items())]
+    (Path(root) / "nbgrader_config.py").write_text("\n".join(lines) + "\n")
+    return root
+
+
+def run_module(cwd, module, *args, env=None):
+    """python -m module args in cwd, with this environment's bin first on PATH (nbgrader runs
+    helper programs such as alembic from it); asserts success, returns the completed process."""
+    import os
+    import subprocess
+    env = dict(env or os.environ)
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    done = subprocess.run([sys.executable, "-m", module, *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
 def course_notebook(path, cells):
     """Write a small source notebook of (source, grade_id, kind) cells, kind "locked",
     "solution" or "test" (1 point), with nbgrader's metadata; return its path."""

@@ -10,19 +10,11 @@ import sys
 import nbformat
 import pytest
 
-from conftest import NB01, NOTEBOOKS, ROOT, SOLUTIONS, replace_answers
+from conftest import NB01, NOTEBOOKS, ROOT, SOLUTIONS, nbgrader_course, replace_answers
 from grader.spec import load_notebook_spec
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="nbgrader's exchange is POSIX")
 
-CONFIG = """
-c = get_config()
-c.CourseDirectory.root = {root!r}
-c.CourseDirectory.course_id = "backprop"
-c.CourseDirectory.source_directory = "solutions"
-c.CourseDirectory.release_directory = "notebooks"
-c.Exchange.root = {exchange!r}
-"""
 # JupyterHub runs each student's server as its own user; here one OS user plays both students,
 # so the student's nbgrader is told its user name the way nbgrader reads it on a hub (as
 # "jovyan", with JUPYTERHUB_USER) and gets a home of its own. The rest is nbgrader's exchange.
@@ -48,8 +40,7 @@ def test_release_fetch_submit_collect_grade_and_feed_back(tmp_path):
     course.mkdir()
     exchange.mkdir()
     os.chmod(exchange, 0o777)
-    (course / "nbgrader_config.py").write_text(CONFIG.format(root=str(course),
-                                                             exchange=str(exchange)))
+    nbgrader_course(course, **{"c.Exchange.root": str(exchange)})
     shutil.copytree(SOLUTIONS / NB01[0], course / "solutions" / NB01[0])
     shutil.copytree(NOTEBOOKS / NB01[0], course / "notebooks" / NB01[0])
     nbgrader(course, "db", "assignment", "add", NB01[0])

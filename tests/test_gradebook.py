@@ -4,26 +4,16 @@ feedback show the course grader's scores (a submission that forges stock nbgrade
 0 there too), and the autograded notebooks hold the public messages, never a hidden test."""
 import csv
 import json
-import os
-import subprocess
-import sys
 
 import nbformat
 import pytest
 
 from catalogue_nb01 import WRONG
-from conftest import NB01, ROOT, SOLUTIONS, SubmissionFolder, solution_path
+from conftest import (NB01, ROOT, SubmissionFolder, nbgrader_course, run_module,
+                      solution_path)
 from grader.gradebook import autograded_notebook
 from grader.spec import load_notebook_spec
 
-CONFIG = """
-c = get_config()
-c.CourseDirectory.root = {root!r}
-c.CourseDirectory.course_id = "backprop"
-c.CourseDirectory.source_directory = "solutions"
-c.CourseDirectory.release_directory = "notebooks"
-c.LateSubmissionPlugin.penalty_method = "zero"
-"""
 DUE = "2026-11-23 12:00:00 UTC"
 # stock nbgrader runs the grade cells in the student's kernel: redefine what they call and every
 # check passes (10/10 from stock nbgrader, as the issue found)
@@ -31,12 +21,7 @@ FORGED = "def check_array(*args, **kwargs):\n    return None\n\ndef check_no_war
 
 
 def run(course, *args, module="nbgrader"):
-    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
-    done = subprocess.run([sys.executable, "-m", module, *args], cwd=course if module ==
-                          "nbgrader" else ROOT, env=env, capture_output=True, text=True,
-                          timeout=900)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done
+    return run_module(course if module == "nbgrader" else ROOT, module, *args)
 
 
 def stamp(when):
@@ -46,7 +31,7 @@ def stamp(when):
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     root = tmp_path_factory.mktemp("course")
-    (root / "nbgrader_config.py").write_text(CONFIG.format(root=str(root)))
+    nbgrader_course(root, **{"c.LateSubmissionPlugin.penalty_method": "zero"})
     run(root, "db", "assignment", "add", NB01[0], f"--duedate={DUE}")
     folder = SubmissionFolder(root / "submitted")
     on_time, late = stamp("2026-11-23 10:00:00.000000 UTC"), stamp("2026-11-24 10:00:00 UTC")
@@ -91,9 +76,11 @@ def test_each_grade_cell_holds_the_trusted_points(course):
                          / "result.json").read_text())
     wanted = {t["grade_id"]: t["points"] for t in result["notebooks"][0]["tests"]}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        grades = gb.find_submission_notebook(NB01[1], NB01[0], "carol").grades
-        assert {g.name: g.auto_score for g in grades} == wanted
-        assert not any(g.needs_manual_grade for g in grades)
+        grades = {g.name: g for g in gb.find_submission_notebook(NB01[1], NB01[0], "carol").grades}
+        written = grades.pop("written_answer")  # carol wrote it: it waits for a person
+        assert written.auto_score is None and written.needs_manual_grade
+        assert {name: g.auto_score for name, g in grades.items()} == wanted
+        assert not any(g.needs_manual_grade for g in grades.values())
 
 
 def test_autograded_notebooks_and_feedback_show_messages_never_hidden_tests(course):

@@ -4,24 +4,13 @@ the formgrader, and the total after a person grades them is what `nbgrader expor
 unchanged stub scores 0 without waiting, as in nbgrader, and regrading never resets a hand grade.
 """
 import csv
-import os
-import subprocess
-import sys
 
 import nbformat
 import pytest
 
+from conftest import nbgrader_course, run_module
 from grader import batch, gradebook, sandbox
 from grader.spec import load_notebook_spec
-
-CONFIG = """
-c = get_config()
-c.CourseDirectory.root = {root!r}
-c.CourseDirectory.course_id = "tiny"
-c.CourseDirectory.source_directory = "solutions"
-c.CourseDirectory.release_directory = "notebooks"
-"""
-
 
 def meta(grade_id, solution=False, grade=False, points=0):
     return {"nbgrader": {"grade_id": grade_id, "solution": solution, "grade": grade,
@@ -41,16 +30,12 @@ def tiny_course(root):
                                            metadata=meta("q_shape", True, True, 3))]
     (root / "solutions" / "hw").mkdir(parents=True)
     nbformat.write(nbformat.v4.new_notebook(cells=cells), root / "solutions" / "hw" / "hw.ipynb")
-    (root / "nbgrader_config.py").write_text(CONFIG.format(root=str(root)))
+    nbgrader_course(root, course_id="tiny")
     run(root, "generate_assignment", "hw", "--no-db")
 
 
 def run(root, *args):
-    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
-    done = subprocess.run([sys.executable, "-m", "nbgrader", *args, "--log-level=ERROR"],
-                          cwd=root, env=env, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done
+    return run_module(root, "nbgrader", *args, "--log-level=ERROR")
 
 
 def submit(root, student, written):

@@ -1,38 +1,21 @@
 """The course still works with stock nbgrader, for instructors who run it on JupyterHub:
 generate_assignment, autograde, generate_feedback and export on a copy of the course."""
 import csv
-import os
 import shutil
-import subprocess
-import sys
 
 import nbformat
 import pytest
 
-from conftest import NB01, SOLUTIONS, replace_answers
-
-CONFIG = """
-c = get_config()
-c.CourseDirectory.root = {root!r}
-c.CourseDirectory.course_id = "backprop"
-c.CourseDirectory.source_directory = "solutions"
-c.CourseDirectory.release_directory = "notebooks"
-"""
-
+from conftest import NB01, SOLUTIONS, nbgrader_course, replace_answers, run_module
 
 def nbgrader(course, *args):
-    # nbgrader runs helper programs (alembic) from PATH: the environment's bin must be on it
-    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
-    done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
-                          capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done
+    return run_module(course, "nbgrader", *args)
 
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     root = tmp_path_factory.mktemp("stock-course")
-    (root / "nbgrader_config.py").write_text(CONFIG.format(root=str(root)))
+    nbgrader_course(root)
     shutil.copytree(SOLUTIONS, root / "solutions")
     nbgrader(root, "generate_assignment", NB01[0])
     return root
