@@ -115,10 +115,12 @@ def record(course, results, submissions, source_dir):
     from grader import spec as spec_mod
     course, submissions = Path(course), Path(submissions)
     # "missing": no notebook was handed in; nbgrader too gives such a submission 0
-    graded = [r for r in results if r.get("status") in ("graded", "missing")
-              and r.get("notebooks")]
+    def recordable(r):
+        return r.get("status") in ("graded", "missing") and bool(r.get("notebooks"))
+
+    graded = [r for r in results if recordable(r)]
     notes = [f"{r['student_id']}/{r['assignment']}: {r.get('status')}, not written to the "
-             "gradebook (its earlier grade, if any, stays)" for r in results if r not in graded]
+             "gradebook (its earlier grade, if any, stays)" for r in results if not recordable(r)]
     names = sorted({r["assignment"] for r in graded})
     specs = {a: spec_mod.load_assignment(Path(source_dir) / a) for a in names}
     register(course, names, specs, source_dir)
@@ -149,10 +151,10 @@ def record(course, results, submissions, source_dir):
                         else:
                             grade.auto_score, grade.needs_manual_grade = 0.0, False
             gb.db.commit()
-    config = course_config(course)
+    config, released = course_config(course), {}  # released: each student version read once
     for result in graded:
         _assign_late_penalties(course, result, config)
-        _write_autograded(course, result, submissions, source_dir)
+        _write_autograded(course, result, submissions, source_dir, released)
     return notes
 
 
@@ -165,15 +167,17 @@ def _assign_late_penalties(course, result, config):
         AssignLatePenalties(config=config).preprocess(nbformat.v4.new_notebook(), resources)
 
 
-def _write_autograded(course, result, submissions, source_dir):
+def _write_autograded(course, result, submissions, source_dir, released):
     student, assignment = result["student_id"], result["assignment"]
     target = Path(course) / "autograded" / student / assignment
     release = Path(source_dir).parent / build.RELEASE.name / assignment
     for nb in result["notebooks"]:
         student_nb, _ = submission.read_notebook(
             Path(submissions) / student / assignment / f"{nb['notebook']}.ipynb")
-        released = nbformat.read(release / f"{nb['notebook']}.ipynb", as_version=4)
-        merged = autograded_notebook(released, student_nb, nb)
+        path = release / f"{nb['notebook']}.ipynb"
+        if path not in released:
+            released[path] = nbformat.read(path, as_version=4)
+        merged = autograded_notebook(released[path], student_nb, nb)
         report.write_atomic(target / f"{nb['notebook']}.ipynb", nbformat.writes(merged))
     # as nbgrader's autograde does: release_feedback finds the submission by its secret
     for name in ("timestamp.txt", "submission_secret.txt"):
