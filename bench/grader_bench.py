@@ -108,6 +108,31 @@ def whole_class(n):
             "class_median_s_per_notebook": {k: sorted(v)[len(v) // 2] for k, v in sorted(per.items())}}
 
 
+def workflow(n):
+    """The instructor's whole pipeline on an nbgrader course of n students x every notebook,
+    in seconds per step: release (generate_assignment), the trusted autograde into the
+    gradebook (2 workers), and nbgrader's generate_feedback."""
+    assignments = sorted(p.name for p in SOLUTIONS.iterdir() if p.is_dir())
+    base = Path(tempfile.mkdtemp(prefix="bp-bench-workflow-"))
+    (base / "nbgrader_config.py").write_text(CONFIG.format(root=str(base)))
+    shutil.copytree(SOLUTIONS, base / "solutions")
+    steps = {"release_s": sum(run([sys.executable, "-m", "nbgrader", "generate_assignment", a],
+                                  base) for a in assignments)}
+    make_class(base, n)
+    steps["autograde_gradebook_s"] = run(
+        [sys.executable, "-m", "grader", "autograde", str(base / "submitted"), "--out",
+         str(base / "results"), "--workers", "2", "--gradebook", "--course", str(base)], ROOT)
+    steps["generate_feedback_s"] = sum(
+        run([sys.executable, "-m", "nbgrader", "generate_feedback", a], base) for a in assignments)
+    pages = len(list(base.glob("feedback/*/*/*.html")))
+    shutil.rmtree(base, ignore_errors=True)
+    total = steps["autograde_gradebook_s"] + steps["generate_feedback_s"]
+    return {f"workflow_{n}_students": n, f"workflow_{n}_notebooks": n * len(assignments),
+            f"workflow_{n}_feedback_pages": pages, **{f"workflow_{n}_{k}": v for k, v in steps.items()},
+            f"workflow_{n}_grade_and_feedback_s": total,
+            f"workflow_{n}_projected_200_min": total * 200 / n / 60}
+
+
 def add_hogs(base, count):
     """Submissions whose first cell forks CPU burners, fills its home and holds memory, then
     spins until the cell's time limit."""
@@ -167,9 +192,19 @@ def main():
     parser.add_argument("--scale", type=int, default=0, help="also time ours on this many")
     parser.add_argument("--fairness-only", action="store_true",
                         help="only measure honest submissions beside resource hogs")
+    parser.add_argument("--workflow", type=int, default=0, metavar="N",
+                        help="only time the instructor's whole pipeline for N students x every "
+                             "notebook (autograde --gradebook, then nbgrader generate_feedback)")
     parser.add_argument("--class-size", type=int, default=0,
                         help="also grade this many students x every notebook (2 workers)")
     args = parser.parse_args()
+    if args.workflow:
+        figures = workflow(args.workflow)
+        print(json.dumps(figures, indent=1))
+        out = ROOT / "bench" / "results"
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "workflow.json").write_text(json.dumps(figures, indent=1) + "\n")
+        return
     if args.fairness_only:
         figures = fairness()
         print(json.dumps(figures, indent=1))
