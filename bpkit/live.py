@@ -25,7 +25,7 @@ import numpy as np
 from bpkit.checks.core import describe_exception
 
 __all__ = ["LiveFigure", "stdout_output", "png_output", "unwritten_output", "guarded",
-           "headless", "explorer"]
+           "headless", "explorer", "picture_widget"]
 
 
 class LiveFigure:
@@ -150,14 +150,44 @@ def explorer(make_controls, draw):
     import ipywidgets as widgets
 
     controls = make_controls(widgets)
-    picture = widgets.Output()
+    picture = picture_widget(widgets)
 
     def redraw(change=None):
-        # Replacing `outputs` in one step swaps the picture without flicker, like
-        # clear_output(wait=True), and also works where no kernel captures output (tests).
         picture.outputs = draw({name: control.value for name, control in controls.items()})
 
     for control in controls.values():
         control.observe(redraw, names="value")
     redraw()
     return widgets.VBox([*controls.values(), picture])
+
+
+def picture_widget(widgets):
+    """A widget showing outputs (as for an Output widget's `outputs`): a lone PNG goes to an
+    Image widget as raw bytes, anything else (a note, a message) to an Output widget.
+
+    A frame as an Image is one binary message that the browser shows by swapping the image's
+    source; as an Output it is base64 text in JSON that JupyterLab renders into a new element.
+    `picture.outputs` holds the outputs last shown (the tests read it).
+    """
+    class Picture(widgets.VBox):
+        _shown = ()
+
+        @property
+        def outputs(self):
+            return self._shown
+
+        @outputs.setter
+        def outputs(self, outputs):
+            outputs = tuple(outputs)
+            self._shown = outputs
+            if len(outputs) == 1 and "image/png" in outputs[0].get("data", {}):
+                image.value = base64.b64decode(outputs[0]["data"]["image/png"])
+                note.outputs = ()
+                image.layout.display = None
+            else:
+                note.outputs = outputs
+                image.layout.display = "none"
+
+    image = widgets.Image(format="png", layout=widgets.Layout(display="none"))
+    note = widgets.Output()
+    return Picture([image, note])

@@ -5,6 +5,7 @@
     python -m grader autograde SUBMISSIONS --out RESULTS [--workers N] [--assignment A ...]
                                [--gradebook [--course DIR]]
     python -m grader feedback RESULTS
+    python -m grader generate-feedback [--course DIR] [--assignment A ...] [--workers N]
     python -m grader report RESULTS
     python -m grader export RESULTS [--to FILE] [--format long|canvas] [--roster F] [--course D]
 """
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from grader import build as build_mod
 from grader import report, sandbox
+from grader.options import add_limits, limits_from, warn_isolation
 
 ROOT = build_mod.ROOT
 
@@ -21,50 +23,6 @@ ROOT = build_mod.ROOT
 def fail(message):
     print(f"grader: {message}", file=sys.stderr)
     return 2
-
-
-def add_limits(parser):
-    group = parser.add_argument_group("limits for each submission")
-    defaults = sandbox.Limits()
-    group.add_argument("--cell-timeout", type=float, default=defaults.cell_timeout,
-                       help="seconds for one cell or one call (default %(default)s)")
-    group.add_argument("--notebook-timeout", type=float, default=defaults.notebook_timeout,
-                       help="seconds for a whole notebook (default %(default)s)")
-    group.add_argument("--memory-mb", type=int, default=defaults.memory // sandbox.MiB,
-                       help="memory of the notebook's processes in MiB, all together with the "
-                            "files they write where cgroups are available (root), else per "
-                            "process (default %(default)s)")
-    group.add_argument("--cpu-seconds", type=int, default=defaults.cpu_seconds,
-                       help="CPU time of the notebook's processes, all together where cgroups "
-                            "are available, else per process (default %(default)s)")
-    group.add_argument("--max-processes", type=int, default=defaults.processes,
-                       help="processes the notebook may run (default %(default)s)")
-    group.add_argument("--max-file-mb", type=int, default=defaults.file_size // sandbox.MiB,
-                       help="largest file the notebook may write, MiB (default %(default)s)")
-    group.add_argument("--disk-mb", type=int, default=defaults.disk // sandbox.MiB,
-                       help="size of the notebook's home, a tmpfs, in MiB; its /tmp gets a "
-                            "quarter (default %(default)s)")
-    group.add_argument("--isolation", choices=["auto", "bwrap", "none"], default="auto",
-                       help="bwrap: require bubblewrap; none: process limits only; auto "
-                            "(default): bubblewrap if it works here")
-
-
-def limits_from(args):
-    return sandbox.Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
-                          memory=args.memory_mb * sandbox.MiB, cpu_seconds=args.cpu_seconds,
-                          processes=args.max_processes, file_size=args.max_file_mb * sandbox.MiB,
-                          disk=args.disk_mb * sandbox.MiB)
-
-
-def warn_isolation(args):
-    if args.isolation != "none" and sandbox.bwrap_available():
-        return True
-    if args.isolation == "bwrap":
-        print("grader: --isolation bwrap was asked for, but bubblewrap cannot run here. Install "
-              "it (apt-get install bubblewrap) or choose --isolation none.", file=sys.stderr)
-        return False
-    print(sandbox.isolation_warning(chosen=args.isolation == "none"), file=sys.stderr)
-    return True
 
 
 def cmd_build(args):
@@ -180,6 +138,22 @@ def cmd_feedback(args):
     return 0
 
 
+def cmd_generate_feedback(args):
+    from grader import gradebook
+    course = Path(args.course)
+    if not (course / "gradebook.db").is_file():
+        return fail(f"--course {course}: no gradebook.db there. Give the nbgrader course folder "
+                    "(run from it, or pass --course).")
+    try:
+        pages = gradebook.generate_feedback(course, args.assignment, args.workers)
+    except gradebook.GradebookError as exc:
+        return fail(str(exc))
+    print(f"wrote {sum(pages.values())} feedback page(s) under {course / 'feedback'}/ ("
+          + ", ".join(f"{a}: {n}" for a, n in pages.items())
+          + "); `nbgrader release_feedback ASSIGNMENT` sends them to the students")
+    return 0
+
+
 def cmd_report(args):
     from grader.class_report import write_class_report
     results = report.load_results(args.results)
@@ -254,6 +228,14 @@ def main(argv=None):
     p = sub.add_parser("feedback", help="rewrite the feedback pages from the results")
     p.add_argument("results")
     p.set_defaults(run=cmd_feedback)
+    p = sub.add_parser("generate-feedback",
+                       help="nbgrader's generate_feedback for every graded assignment, in "
+                            "parallel (after autograde --gradebook and manual grading)")
+    p.add_argument("--course", default=".", help="the nbgrader course folder (default: here)")
+    p.add_argument("--assignment", action="append", help="only this assignment")
+    p.add_argument("--workers", type=int, default=None,
+                   help="assignments at a time (default: cores)")
+    p.set_defaults(run=cmd_generate_feedback)
     p = sub.add_parser("report", help="the class report: score distribution, pass rates and "
                                       "the mistakes the class made (RESULTS/report/)")
     p.add_argument("results")

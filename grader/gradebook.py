@@ -97,6 +97,39 @@ def register(course, assignments, specs_by_assignment, source_dir):
                 "grade into a new gradebook or remove those submissions first (nbgrader db).")
 
 
+def generate_feedback(course, assignments=None, workers=None):
+    """nbgrader's own `generate_feedback`, one process per assignment, `workers` at a time (it
+    converts one notebook after another). Returns {assignment: pages}; raises GradebookError
+    naming the assignment nbgrader could not do. After manual grading, run it again: the
+    pages show the grades and comments of the gradebook at that time."""
+    from concurrent.futures import ThreadPoolExecutor
+    course = Path(course).resolve()
+    graded = sorted({p.name for p in course.glob("autograded/*/*") if p.is_dir()})
+    if not graded:
+        raise GradebookError(f"nothing autograded in {course / 'autograded'}; run `python -m "
+                             "grader autograde submitted --out results --gradebook` first.")
+    unknown = sorted(set(assignments or ()) - set(graded))
+    if unknown:
+        raise GradebookError(f"no autograded submissions of {', '.join(unknown)} in "
+                             f"{course / 'autograded'} (graded: {', '.join(graded)}).")
+    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep
+               + os.environ.get("PATH", ""))
+
+    def one(assignment):
+        cmd = [sys.executable, "-m", "nbgrader", "generate_feedback", assignment, "--force",
+               "--log-level=ERROR"]
+        return subprocess.run(cmd, cwd=course, env=env, capture_output=True, text=True)
+
+    todo = list(assignments or graded)
+    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+        done = dict(zip(todo, pool.map(one, todo)))
+    for assignment, run in done.items():
+        if run.returncode != 0:
+            last = (run.stderr.strip().splitlines() or ["(no message)"])[-1]
+            raise GradebookError(f"nbgrader generate_feedback {assignment} failed: {last}")
+    return {a: len(list(course.glob(f"feedback/*/{a}/*.html"))) for a in todo}
+
+
 def read_timestamp(folder):
     """The submission's timestamp.txt as nbgrader parses it, or None (absent or unreadable)."""
     from nbgrader.utils import parse_utc

@@ -118,6 +118,13 @@ def find_widgets(widget, kind):
     return found
 
 
+def find_picture(widget):
+    """The one picture of an explorer (bpkit.live.picture_widget): its `outputs` are the frame
+    or the note last shown."""
+    (picture,) = [w for w in find_widgets(widget, object) if type(w).__name__ == "Picture"]
+    return picture
+
+
 SUMMARY = []  # lines that tests report, printed at the end of the run (e.g. catch rates)
 
 

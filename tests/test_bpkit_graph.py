@@ -20,7 +20,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from bpkit.plots.graph import draw_graph, expression_graph  # noqa: E402
 from bpkit.plots.graph_trace import EXPRESSIONS, edge_gradients, trace_graph  # noqa: E402
 from bpkit.views.graph import graph_explorer  # noqa: E402
-from conftest import find_widgets  # noqa: E402
+from conftest import find_picture, find_widgets  # noqa: E402
 
 
 class Value:
@@ -308,7 +308,7 @@ def test_graph_explorer_builds_controls_and_redraws_on_change():
     assert list(dropdown.options) == list(EXPRESSIONS)
     sliders = find_widgets(box, ipywidgets.FloatSlider)
     assert [s.description for s in sliders] == ["a", "b"]
-    (picture,) = find_widgets(box, ipywidgets.Output)
+    picture = find_picture(box)
     first = picture.outputs
     assert first[0]["data"]["image/png"] and "a = 1.0, b = -0.5" in first[0]["data"]["text/plain"]
     sliders[0].value = 2.0
@@ -322,7 +322,7 @@ def test_graph_explorer_asks_for_an_unwritten_value_and_reports_a_bug():
     import ipywidgets
 
     box = graph_explorer(Unwritten, {"a * b": lambda a, b: a * b})
-    (picture,) = find_widgets(box, ipywidgets.Output)
+    picture = find_picture(box)
     (output,) = picture.outputs
     assert output["text"].startswith("Write the Value class above first")
 
@@ -330,7 +330,7 @@ def test_graph_explorer_asks_for_an_unwritten_value_and_reports_a_bug():
         return a.sigmoid()
 
     box = graph_explorer(Value, {"a.sigmoid()": broken})
-    (output,) = find_widgets(box, ipywidgets.Output)[0].outputs
+    (output,) = find_picture(box).outputs
     assert "raised AttributeError" in output["text"]
 
 

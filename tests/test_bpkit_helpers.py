@@ -19,7 +19,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from bpkit import datasets  # noqa: E402
 from bpkit.plots.activations import plot_activations, plot_neuron_surface  # noqa: E402
 from bpkit.views.neuron import neuron_explorer, neuron_grid  # noqa: E402
-from conftest import find_widgets  # noqa: E402
+from conftest import find_picture, find_widgets  # noqa: E402
 
 
 def sigmoid_neuron(x, w, b):
@@ -236,7 +236,7 @@ def test_neuron_explorer_builds_controls_and_redraws_on_change():
     assert all((s.min, s.max) == (-5.0, 5.0) for s in sliders)
     (dropdown,) = find_widgets(box, ipywidgets.Dropdown)
     assert list(dropdown.options) == ["sigmoid", "tanh"]
-    (picture,) = find_widgets(box, ipywidgets.Output)
+    picture = find_picture(box)
     first = picture.outputs
     assert first[0]["data"]["image/png"]
     sliders[0].value = 3.0
@@ -248,7 +248,7 @@ def test_neuron_explorer_asks_for_an_unwritten_activation():
 
     box = neuron_explorer({"sigmoid": sigmoid_neuron, "relu": unwritten_neuron})
     (dropdown,) = find_widgets(box, ipywidgets.Dropdown)
-    (picture,) = find_widgets(box, ipywidgets.Output)
+    picture = find_picture(box)
     dropdown.value = "relu"
     (output,) = picture.outputs
     assert output["output_type"] == "stream"

@@ -69,6 +69,25 @@ def test_live_figure_forgets_removed_artists_and_redraws_an_invalidated_backgrou
     assert not np.array_equal(pixels(live.outputs("fresh")), without)
 
 
+def test_picture_sends_a_frame_as_raw_png_bytes_and_a_note_as_text():
+    ipywidgets = pytest.importorskip("ipywidgets")
+    from bpkit.live import picture_widget, stdout_output
+    live = LiveFigure(figsize=(2, 2))
+    live.figure.add_subplot().plot([0, 1], [0, 1])
+    picture = picture_widget(ipywidgets)
+    image, note = picture.children
+    frame = live.outputs("frame")
+    picture.outputs = frame
+    # an Image widget: one binary buffer, no base64 text in the message
+    assert image.value == base64.b64decode(frame[0]["data"]["image/png"])
+    assert image.layout.display is None and note.outputs == () and picture.outputs == frame
+    picture.outputs = (stdout_output("Write sigmoid above first"),)
+    assert image.layout.display == "none"
+    assert note.outputs[0]["text"] == "Write sigmoid above first\n"
+    picture.outputs = frame  # back to a picture: the note goes
+    assert image.layout.display is None and note.outputs == ()
+
+
 # --- the views ----------------------------------------------------------------------------------
 def sigmoid_neuron(x, w, b):
     return 1.0 / (1.0 + np.exp(-(x @ w + b)))

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from bpkit.plots.losses import loss_curves, loss_point, plot_loss_slopes  # noqa: E402
 from bpkit.views.losses import loss_explorer  # noqa: E402
-from conftest import find_widgets  # noqa: E402
+from conftest import find_picture, find_widgets  # noqa: E402
 
 
 def mse(y_hat, y):
@@ -121,7 +121,7 @@ def test_explorer_builds_controls_and_redraws_on_change():
     assert (slider.value, slider.min, slider.max, slider.step) == (0.3, 0.01, 0.99, 0.01)
     (target,) = find_widgets(box, ipywidgets.ToggleButtons)
     assert target.value == 1.0
-    (picture,) = find_widgets(box, ipywidgets.Output)
+    picture = find_picture(box)
     first = picture.outputs
     png = base64.b64decode(first[0]["data"]["image/png"])
     assert png.startswith(b"\x89PNG")
@@ -137,19 +137,19 @@ def test_explorer_asks_for_unwritten_losses_and_names_a_raising_one():
     import ipywidgets
 
     box = loss_explorer({"MSE": unwritten, "BCE": unwritten})
-    (picture,) = find_widgets(box, ipywidgets.Output)
+    picture = find_picture(box)
     (output,) = picture.outputs
     assert output["text"].strip() == ("Write MSE and BCE above first: this picture uses your "
                                       "own function.")
     box = loss_explorer({"MSE": mse, "BCE": unwritten})
-    outputs = find_widgets(box, ipywidgets.Output)[0].outputs
+    outputs = find_picture(box).outputs
     assert outputs[0]["data"]["image/png"] and "Write BCE above first" in outputs[1]["text"]
 
     def broken(y_hat, y):
         return y_hat[5]
 
     box = loss_explorer({"broken": broken})
-    (output,) = find_widgets(box, ipywidgets.Output)[0].outputs
+    (output,) = find_picture(box).outputs
     assert output["text"].startswith("broken raised IndexError")
 
 

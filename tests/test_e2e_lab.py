@@ -188,13 +188,16 @@ def test_solution_runs_in_lab_and_widgets_are_live(lab, browser, relative):
 
 
 COUNT_FRAMES = """(box) => {
+  // a frame is a new image in the widget's output, or a new source for its Image widget
   window.__frames = 0;
   new MutationObserver(changes => {
-    for (const change of changes)
+    for (const change of changes) {
+      if (change.type === 'attributes' && change.target.tagName === 'IMG') window.__frames++;
       for (const node of change.addedNodes)
         if (node.nodeType === 1 && (node.tagName === 'IMG' || node.querySelector('img')))
           window.__frames++;
-  }).observe(box, {childList: true, subtree: true});
+    }
+  }).observe(box, {childList: true, subtree: true, attributes: true, attributeFilter: ['src']});
 }"""
 
 
@@ -210,7 +213,7 @@ def widest_slider(box):
     return sliders.nth(max(range(sliders.count()), key=span))
 
 
-def frames_of_a_drag(page, box, slider, seconds=3.0, moves=40):
+def frames_of_a_drag(page, box, slider, seconds=3.0, moves=180):
     """Drag the slider's handle across its track for `seconds` like a hand would; return the
     pictures the widget showed before the mouse was released (new images in its output), and
     the seconds the drag took."""

@@ -63,7 +63,9 @@ def test_release_fetch_submit_collect_grade_and_feed_back(tmp_path):
                            "--out", str(course / "results"), "--gradebook"], cwd=ROOT,
                           capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stdout + done.stderr
-    nbgrader(course, "generate_feedback", NB01[0])
+    done = subprocess.run([sys.executable, "-m", "grader", "generate-feedback", "--course",
+                           str(course)], cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout + done.stderr
     nbgrader(course, "release_feedback", NB01[0])
 
     spec = load_notebook_spec(SOLUTIONS / NB01[0] / f"{NB01[1]}.ipynb")

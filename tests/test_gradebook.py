@@ -88,7 +88,9 @@ def test_autograded_notebooks_and_feedback_show_messages_never_hidden_tests(cour
     hidden = [line.strip() for t in spec.tests.values() for line in t.hidden.splitlines()
               if len(line.strip()) > 30 and line.strip() not in t.visible_source]
     assert hidden
-    run(course, "generate_feedback", NB01[0])
+    # nbgrader's generate_feedback, one process per assignment (python -m grader generate-feedback)
+    done = run(course, "generate-feedback", "--course", str(course), module="grader")
+    assert "wrote 5 feedback page(s)" in done.stdout, done.stdout
     for student in ("alice", "bob", "mallory", "carol", "dave"):
         graded = (course / "autograded" / student / NB01[0] / f"{NB01[1]}.ipynb").read_text()
         page = (course / "feedback" / student / NB01[0] / f"{NB01[1]}.html").read_text()
@@ -121,3 +123,13 @@ def test_autograded_notebook_keeps_the_students_cells_and_restores_the_graded_on
     assert by_id["test_dense"].outputs[0].evalue == "test_dense failed (0 / 1 points)"
     assert len(merged.cells) == len(released.cells) + 1
     nbformat.validate(merged)
+
+
+def test_generate_feedback_names_what_is_missing_in_one_line(course, tmp_path, capsys):
+    from grader.__main__ import main
+    assert main(["generate-feedback", "--course", str(course), "--assignment", "09_nope"]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert "09_nope" in line and NB01[0] in line and "Traceback" not in line
+    assert main(["generate-feedback", "--course", str(tmp_path)]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert "no gradebook.db" in line
