@@ -236,6 +236,48 @@ def frames_of_a_drag(page, box, slider, seconds=3.0, moves=180):
     return frames, elapsed
 
 
+BLANK_WIDGET = """from bpkit.live import LiveFigure, explorer
+live = LiveFigure(figsize=(6.4, 4.0))
+ax = live.figure.add_subplot()
+ax.set(xlim=(0, 1), ylim=(0, 1), title="a blank frame: the round trip's floor")
+(dot,) = ax.plot([0.5], [0.5], "o")
+live.moving(dot)
+
+def draw(values):
+    dot.set_xdata([values["x"]])
+    return live.outputs(f"x = {values['x']:.2f}")
+
+explorer(lambda widgets: {"x": widgets.FloatSlider(value=0.5, min=0, max=1, step=0.01,
+                                                   continuous_update=True)}, draw)
+"""
+
+
+def test_a_blank_widget_follows_a_drag(lab, browser):
+    """The baseline of the drag rates the notebooks' tests print: a widget whose frame costs
+    almost nothing to draw, so its rate is the round trip's (bench/lab_bench.py divides by it)."""
+    import json
+    import nbformat
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(BLANK_WIDGET)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    body = json.dumps({"type": "notebook", "content": json.loads(nbformat.writes(nb))}).encode()
+    request = urllib.request.Request(f"{lab}/api/contents/blank_widget.ipynb", data=body,
+                                     method="PUT", headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(request, timeout=30)
+    page = open_and_run_all(browser, lab, "blank_widget.ipynb")
+    try:
+        assert model_errors(page) == []
+        box = page.locator(".widget-slider").first.locator(
+            "xpath=ancestor::div[contains(@class,'widget-vbox')][1]")
+        box.scroll_into_view_if_needed()
+        time.sleep(1)
+        frames, seconds = frames_of_a_drag(page, box, widest_slider(box))
+        print(f"blank_widget: a drag showed {frames} frames in {seconds:.1f} s")
+        assert frames >= 3, f"a {seconds:.1f} s drag showed {frames} frames while dragging"
+    finally:
+        page.close()
+
+
 def test_student_copy_shows_stubs_and_friendly_checks(lab, browser):
     relative = sorted(p.relative_to(NOTEBOOKS) for p in NOTEBOOKS.rglob("*.ipynb"))[0]
     page = open_and_run_all(browser, lab, f"notebooks/{relative}", until_error=True)
