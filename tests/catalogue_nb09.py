@@ -341,7 +341,7 @@ NAMED = {
     "l2_loss_without_the_half": ("test_l2", "left out the 0.5"),
     "l2_penalises_biases": ("test_l2", "penalised the biases"),
     "l2_no_gradient_for_biases": ("test_l2", "is missing 'b1', 'b2'"),
-    "l2_bias_gradient_a_number": ("test_l2", "returned shape ()"),
+    "l2_bias_gradient_a_number": ("test_l2", "is a single number"),
     "l2_mean_instead_of_sum": ("test_l2", "averaged W ** 2"),
     "l2_norm_not_squared": ("test_l2", "without squaring it"),
     "l2_gradient_wrong_sign": ("test_l2", "wrong sign"),

@@ -67,11 +67,11 @@ class RegularizationView:
         self._drawn += draw_train_val(right, history, "accuracy", colour="tab:green")
         self._drawn.append(right.legend(loc="lower right", fontsize="small", framealpha=0.9))
         train, val = history["train_acc"][-1], history["val_acc"][-1]
-        left.set_title(f"H = {key[0]}, N = {key[1]}, λ = {key[2]:g}, drop rate {key[3]:g}: "
-                       f"loss {history['train_loss'][-1]:.3f} / {history['val_loss'][-1]:.3f}",
-                       fontsize="medium")
+        left.set_title(f"H = {key[0]}, N = {key[1]}, λ = {key[2]:g}, dropout {key[3]:g}: loss "
+                       f"{history['train_loss'][-1]:.3f} training, "
+                       f"{history['val_loss'][-1]:.3f} validation", fontsize="small")
         right.set_title(f"Accuracy: training {train:.1%}, validation {val:.1%} "
-                        f"(gap {100 * (train - val):.1f} points)", fontsize="medium")
+                        f"(gap {100 * (train - val):.1f} points)", fontsize="small")
         self._live.moving(*self._drawn)
         return self._live.outputs(f"<H={key[0]}, N={key[1]}, reg={key[2]:g}, "
                                   f"drop={key[3]:g}: training {train:.1%}, validation {val:.1%}>")
