@@ -170,6 +170,19 @@ def nb08_widget():
              for w0, r, k in moves])
 
 
+def nb09_widget():
+    from bpkit.views.regularization import RegularizationView
+    ns = load_notebook("09_overfitting_and_regularization", "regularization_explorer(")
+    settings = [(128, 20, 0.0, 0.0), (128, 160, 0.0, 0.0), (32, 80, 0.01, 0.25),
+                (128, 160, 0.1, 0.5), (8, 40, 0.001, 0.1), (64, 160, 0.0, 0.75),
+                (2, 10, 0.03, 0.0), (128, 80, 0.0003, 0.5)]
+
+    def move(view, setting):
+        view.results.clear()  # a setting seen for the first time: the training runs
+        return view.update(ns["regularization_experiment"], *setting)
+    return RegularizationView, [lambda view, s=s: move(view, s) for s in settings]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15, help="passes over the slider values")
@@ -189,6 +202,8 @@ def main(argv=None):
          (10.0, 4.0), EXPERIMENT_GOAL_MS),
         ("08 landscape explorer: move the start, rate, schedule", nb08_widget(), (10.0, 4.4),
          GOAL_MS),
+        ("09 regularization explorer: a new width, size, L2 strength or dropout rate (a "
+         "training run)", nb09_widget(), (10.0, 4.0), EXPERIMENT_GOAL_MS),
     ]
     rows = []
     for label, (make_view, moves), figsize, goal in widgets:

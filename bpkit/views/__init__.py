@@ -14,4 +14,6 @@ bpkit.live.explorer (None when headless, as in the grader).
                gradient and a short training run (07)
     landscapes landscape_explorer: a start, a learning rate and a schedule on a loss with
                several valleys (08)
+    regularization  regularization_explorer: width, training-set size, L2 strength and
+               dropout rate against the training and validation curves (09)
 """
