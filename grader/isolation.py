@@ -26,6 +26,7 @@ WORKER = Path(__file__).with_name("worker.py")
 SANDBOX_WORKER = "/opt/bpgrader/worker.py"
 SANDBOX_HOME = "/home/student"  # the worker's home and working folder inside the sandbox
 SANDBOX_STAGE = "/opt/bpgrader/stage"  # the staged data files, read-only inside the sandbox
+SANDBOX_LIB = "/opt/bpgrader/lib"  # holds the grader's own bpkit, first on the worker's path
 MiB = 1024 * 1024
 
 
@@ -140,7 +141,7 @@ def bwrap_command(bwrap, stage, limits, python):
     for system_dir in system:
         cmd += ["--ro-bind", system_dir, system_dir]
     made = set()
-    for tree in sorted({base_prefix, prefix, bpkit_dir}):
+    for tree in sorted({base_prefix, prefix}):
         # bwrap copies the host's modes for the folders above a mount (/root is 0700): make
         # them traversable so that the unprivileged worker can reach Python and bpkit
         for parent in reversed(tree.parents):
@@ -154,6 +155,10 @@ def bwrap_command(bwrap, stage, limits, python):
     # a fifo) is ever seen by the grader, which reads and writes none of it
     cmd += ["--perms", "0755", "--dir", str(Path(SANDBOX_WORKER).parent),
             "--ro-bind", str(WORKER), SANDBOX_WORKER, "--ro-bind", str(stage), SANDBOX_STAGE,
+            # the bpkit the grader imported (a worktree's, say), not the one an editable
+            # install's path hook names, and without the folder around it (solutions/)
+            "--perms", "0755", "--dir", SANDBOX_LIB, "--ro-bind", str(bpkit_dir),
+            f"{SANDBOX_LIB}/bpkit",
             "--perms", "0755", "--dir", "/home", "--perms", "0777",
             "--size", str(max(limits.disk, MiB)), "--tmpfs", SANDBOX_HOME,
             "--chdir", SANDBOX_HOME, "--"]

@@ -131,6 +131,8 @@ def test_neuron_grid_shapes_orientation_and_level():
     # a[i, j] is the output at (x1[j], x2[i]): with w2 = 0 every row is the same curve in x1.
     expected_row = 1.0 / (1.0 + np.exp(-(2.0 * grid["x1"] + 0.5)))
     np.testing.assert_allclose(grid["a"], np.tile(expected_row, (11, 1)), rtol=1e-12)
+    with pytest.raises(TypeError):  # an array as the limit: refused, not gigabytes of grid
+        neuron_grid(sigmoid_neuron, 2.0, 0.0, 0.5, lim=np.ones(3))
 
 
 def test_neuron_grid_takes_n_by_1_outputs_and_picks_level_zero_for_tanh_like():

@@ -28,6 +28,7 @@ def test_check_array_accepts_an_equivalent_answer_within_tolerance():
     (lambda z: (z, z), "tuple of 2"),
     (lambda z: (z * z).T, "transposed"),
     (lambda z: (z * z).sum(axis=0), "batch axis is missing"),
+    (lambda z: (z * z).sum(), "a single number instead of an array"),
     (lambda z: (z * z).astype(np.float32), "float32"),
     (lambda z: (z * z).astype(int), "integers"),
     (lambda z: z > 0, "booleans"),

@@ -47,6 +47,8 @@ def _shape_hint(shape, expected_shape):
     if len(shape) == 2 and shape == expected_shape[::-1]:
         return ("it looks transposed: check the order of the matrix product "
                 "(x @ W, not W @ x) and any .T")
+    if shape == () and expected_shape != ():
+        return "a single number instead of an array: did you sum or average over every axis?"
     if shape == expected_shape[1:]:
         return "the batch axis is missing: did you sum or average over the samples?"
     if len(shape) == len(expected_shape) + 1 and 1 in shape:

@@ -16,6 +16,7 @@ def neuron_grid(neuron, w1, w2, b, lim=3.0, n=81):
     Returns {"x1": (n,), "x2": (n,), "a": (n, n) float64 with a[i, j] at (x1[j], x2[i]),
     "level": 0.5 if all of a lies in [0, 1] else 0.0, "w": (2,), "b": float}.
     """
+    lim, n = float(lim), int(n)  # one number each (an array here would ask for gigabytes)
     x1 = np.linspace(-lim, lim, n)
     x2 = np.linspace(-lim, lim, n)
     grid_x1, grid_x2 = np.meshgrid(x1, x2)  # row i holds x2[i], column j holds x1[j]
