@@ -14,4 +14,6 @@ bpkit.live.explorer (None when headless, as in the grader).
                gradient and a short training run (07)
     landscapes landscape_explorer: a start, a learning rate and a schedule on a loss with
                several valleys (08)
+    capstone   search_explorer: the runs of a hyperparameter search, their curves and
+               confusion matrices (10)
 """
