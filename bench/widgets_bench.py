@@ -170,6 +170,14 @@ def nb08_widget():
              for w0, r, k in moves])
 
 
+def nb10_widget():
+    from bpkit.views.capstone import SearchView
+    ns = load_notebook("10_capstone_digits", "search_explorer(")
+    settings = [(width, rate) for rate in ns["rates"] for width in ns["widths"]]
+    return (lambda: SearchView(ns["results"], ns["x_val"], ns["y_val"]),
+            [lambda view, w=w, r=r: view.update(ns["predict"], w, r) for w, r in settings])
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15, help="passes over the slider values")
@@ -188,6 +196,8 @@ def main(argv=None):
         ("07 depth explorer: a new depth, activation or initialisation", nb07_widget(),
          (10.0, 4.0), EXPERIMENT_GOAL_MS),
         ("08 landscape explorer: move the start, rate, schedule", nb08_widget(), (10.0, 4.4),
+         GOAL_MS),
+        ("10 search explorer: another width or learning rate", nb10_widget(), (12.0, 3.9),
          GOAL_MS),
     ]
     rows = []

@@ -48,7 +48,7 @@ class SearchView:
         zeros = np.zeros((self.num_classes, self.num_classes), dtype=np.int64)
         self._image, self._texts = draw_confusion(matrix_ax, zeros, "Validation confusion matrix")
         self._live.figure.colorbar(self._image, ax=matrix_ax, label="share of the true digit")
-        self._titles = (acc_ax.title, matrix_ax.title)
+        self._titles = (loss_ax.title, acc_ax.title, matrix_ax.title)
         self._live.moving(*self._lines, self._image, *self._texts, *self._titles)
 
     def update(self, predict, width, lr):
@@ -71,9 +71,10 @@ class SearchView:
         counts = confusion_counts(self.y_val, labels, self.num_classes)
         set_confusion(self._image, self._texts, counts)
         accuracy = np.trace(counts) / max(counts.sum(), 1)
-        self._titles[0].set_text(f"Validation accuracy: {100.0 * history['val_acc'][-1]:.1f}% "
+        self._titles[0].set_text(f"Loss: {width} hidden units, learning rate {lr:g}")
+        self._titles[1].set_text(f"Validation accuracy: {100.0 * history['val_acc'][-1]:.1f}% "
                                  "at the end")
-        self._titles[1].set_text(f"Validation confusion ({accuracy:.1%} right)")
+        self._titles[2].set_text(f"Validation confusion ({accuracy:.1%} right)")
         return self._live.outputs(f"<hidden width {width}, learning rate {lr:g}: "
                                   f"{accuracy:.1%} of the validation images right>")
 
