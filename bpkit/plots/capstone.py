@@ -71,7 +71,11 @@ def plot_misclassified(images, y_true, y_pred, max_images=24, columns=8, title=N
     Returns the Figure (a note in place of the gallery when every image is right).
     """
     import matplotlib.pyplot as plt  # a new figure, shown by Jupyter
-    images, y_true, y_pred = np.asarray(images), np.asarray(y_true), np.asarray(y_pred)
+    images = np.asarray(images, dtype=np.float64)
+    y_true, y_pred = np.asarray(y_true).ravel(), np.asarray(y_pred).ravel()
+    if images.ndim != 2 or not len(images) == len(y_true) == len(y_pred):
+        raise ValueError("images (N, pixels), y_true (N,) and y_pred (N,) must have one row or "
+                         "label per image")
     wrong = np.flatnonzero(y_true != y_pred)
     shown = wrong[:max_images]
     rows = max(1, -(-len(shown) // columns))
