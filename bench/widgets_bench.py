@@ -183,6 +183,14 @@ def nb09_widget():
     return RegularizationView, [lambda view, s=s: move(view, s) for s in settings]
 
 
+def nb10_widget():
+    from bpkit.views.capstone import SearchView
+    ns = load_notebook("10_capstone_digits", "search_explorer(")
+    settings = [(width, rate) for rate in ns["rates"] for width in ns["widths"]]
+    return (lambda: SearchView(ns["results"], ns["x_val"], ns["y_val"]),
+            [lambda view, w=w, r=r: view.update(ns["predict"], w, r) for w, r in settings])
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15, help="passes over the slider values")
@@ -204,6 +212,8 @@ def main(argv=None):
          GOAL_MS),
         ("09 regularization explorer: a new width, size, L2 strength or dropout rate (a "
          "training run)", nb09_widget(), (10.0, 4.0), EXPERIMENT_GOAL_MS),
+        ("10 search explorer: another width or learning rate", nb10_widget(), (12.0, 3.9),
+         GOAL_MS),
     ]
     rows = []
     for label, (make_view, moves), figsize, goal in widgets:

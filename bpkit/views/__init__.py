@@ -16,4 +16,6 @@ bpkit.live.explorer (None when headless, as in the grader).
                several valleys (08)
     regularization  regularization_explorer: width, training-set size, L2 strength and
                dropout rate against the training and validation curves (09)
+    capstone   search_explorer: the runs of a hyperparameter search, their curves and
+               confusion matrices (10)
 """
