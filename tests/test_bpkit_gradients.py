@@ -234,6 +234,8 @@ def test_plot_dout_flow_draws_every_shape():
                   "db2: (C,) = (3,)", "dh: (N, H)\n(4, 5)"):
         assert label in text
     assert "dout flows back" in ax.get_title()
+    with pytest.raises(ValueError, match="H must be a positive whole number"):
+        plot_dout_flow(N=4, D=2, H=np.ones(3), C=3)  # refused before any drawing
 
 
 # --- the widget -------------------------------------------------------------------------------

@@ -93,6 +93,9 @@ def draw_delta(ax, curve, delta):
 def plot_dout_flow(N, D, H, C, ax=None):
     """Diagram of x -> dense -> ReLU -> dense -> softmax-CE -> loss: the forward arrows with the
     shapes of what they carry, and the backward `dout` arrows with the gradients' shapes."""
+    for name, size in {"N": N, "D": D, "H": H, "C": C}.items():
+        if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
+            raise ValueError(f"{name} must be a positive whole number (a size), got {size!r}")
     fig, ax = figure_and_axes(ax, figsize=(12.0, 4.4))
     boxes = [(2.6, "dense\nW1, b1"), (5.6, "ReLU"), (8.6, "dense\nW2, b2"),
              (11.6, "softmax +\ncross-entropy")]
