@@ -111,7 +111,8 @@ def whole_class(n):
 def workflow(n):
     """The instructor's whole pipeline on an nbgrader course of n students x every notebook,
     in seconds per step: release (generate_assignment), the trusted autograde into the
-    gradebook (2 workers), and nbgrader's generate_feedback."""
+    gradebook (2 workers), and the feedback pages (nbgrader's generate_feedback, serial and by
+    `python -m grader generate-feedback`)."""
     assignments = sorted(p.name for p in SOLUTIONS.iterdir() if p.is_dir())
     base = Path(tempfile.mkdtemp(prefix="bp-bench-workflow-"))
     (base / "nbgrader_config.py").write_text(CONFIG.format(root=str(base)))
@@ -122,8 +123,13 @@ def workflow(n):
     steps["autograde_gradebook_s"] = run(
         [sys.executable, "-m", "grader", "autograde", str(base / "submitted"), "--out",
          str(base / "results"), "--workers", "2", "--gradebook", "--course", str(base)], ROOT)
-    steps["generate_feedback_s"] = sum(
-        run([sys.executable, "-m", "nbgrader", "generate_feedback", a], base) for a in assignments)
+    # nbgrader's own command, one assignment after another (the baseline), then ours: the same
+    # command, one process per assignment on every core
+    steps["nbgrader_generate_feedback_serial_s"] = sum(
+        run([sys.executable, "-m", "nbgrader", "generate_feedback", a, "--force"], base)
+        for a in assignments)
+    steps["generate_feedback_s"] = run(
+        [sys.executable, "-m", "grader", "generate-feedback", "--course", str(base)], ROOT)
     pages = len(list(base.glob("feedback/*/*/*.html")))
     shutil.rmtree(base, ignore_errors=True)
     total = steps["autograde_gradebook_s"] + steps["generate_feedback_s"]
