@@ -42,7 +42,9 @@ class LandscapeView:
                   ylabel="η_t / η", title="Learning rate at each step (fraction of η)")
         for ax in (losses, rates):
             ax.grid(True, alpha=0.3)
-        self._live.moving(contour.title)
+        # the step axes follow the step count: drawn on every frame, not into the background,
+        # so that a new step count costs what a new start costs (a drag of `steps`)
+        self._live.moving(contour.title, losses.xaxis, rates.xaxis)
         self._drawn = []
         return contour, losses, rates
 
@@ -70,8 +72,12 @@ class LandscapeView:
         verdict = ("diverged" if diverged else
                    f"ends at ({end[0]:.2f}, {end[1]:.2f}), loss {losses[-1]:.3f}")
         label = f"η = {base_lr:.3g}, {kind}: {verdict}"
-        if self._live is None or num_steps != self._steps:
+        if self._live is None:
             self._axes = self._build(num_steps)
+        elif num_steps != self._steps:
+            for ax in self._axes[1:]:
+                ax.set_xlim(0, num_steps)
+            self._steps = num_steps
         contour, loss_ax, rate_ax = self._axes
         for artist in self._drawn:
             self._live.forget(artist)
