@@ -188,6 +188,10 @@ def test_descent_view_after_moves_shows_what_a_fresh_view_shows():
         moved = view.update(bowl_grad, step, w0, rate, 30)
     assert "learning rate 0.12" in moved[0]["data"]["text/plain"]
     assert_same_picture(moved, DescentView(bowl_loss).update(bowl_grad, step, w0, 0.12, 30))
+    # another step count moves the step axis only: still what a fresh view shows
+    view.update(bowl_grad, step, w0, 0.12, 90)
+    moved = view.update(bowl_grad, step, w0, 0.12, 7)
+    assert_same_picture(moved, DescentView(bowl_loss).update(bowl_grad, step, w0, 0.12, 7))
     diverged = view.update(bowl_grad, step, w0, 0.3, 30)
     assert "diverged" in diverged[0]["data"]["text/plain"]
     assert math.isfinite(pixels(diverged).mean())

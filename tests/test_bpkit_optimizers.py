@@ -142,6 +142,12 @@ def test_race_view_after_moves_shows_what_a_fresh_view_shows():
     fresh = RaceView(valley_loss, valley_grad, [-4.0, 1.5]).update(UPDATES, 0.01, 0.8, 0.99,
                                                                      200.0, 40)
     assert_same_picture(moved, fresh)
+    # another step count moves the step axis only: still what a fresh view shows
+    view.update(UPDATES, 0.01, 0.8, 0.99, 200.0, 120)
+    moved = view.update(UPDATES, 0.01, 0.8, 0.99, 200.0, 15)
+    fresh = RaceView(valley_loss, valley_grad, [-4.0, 1.5]).update(UPDATES, 0.01, 0.8, 0.99,
+                                                                     200.0, 15)
+    assert_same_picture(moved, fresh)
 
 
 def test_race_view_says_diverged_and_stays_finite():

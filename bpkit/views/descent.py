@@ -36,7 +36,11 @@ class DescentView:
         title = f"{summary['steps']} steps with learning rate {learning_rate:.3g}"
         if summary["steps"] < num_steps:
             title += " (stopped: the weights blew up)"
-        if self._live is None or num_steps != self._steps:
+        if self._live is not None and num_steps != self._steps:
+            # a new step count moves the step axis only (drawn on every frame, see below)
+            self._live.figure.axes[1].set_xlim(-0.02 * num_steps - 0.5, 1.02 * num_steps + 0.5)
+            self._steps = num_steps
+        if self._live is None:
             self._live, self._steps = LiveFigure(figsize=(10.0, 4.0), dpi=90), num_steps
             left, right = self._live.figure.subplots(1, 2, width_ratios=[1.5, 1])
             plot_descent(self.grid, {}, ax=left, title=title)
@@ -45,7 +49,9 @@ class DescentView:
             right.set_ylim(1e-8, top)
             right.set_xlim(-0.02 * num_steps - 0.5, 1.02 * num_steps + 0.5)
             left.legend_.remove()  # the path's legend comes with the path
-            self._live.moving(*left.lines, left.title)
+            # the step axis follows the step count: drawn on every frame, not into the
+            # background, so that a drag of `steps` does not build the figure again
+            self._live.moving(*left.lines, left.title, right.xaxis)
             self._drawn = []
         left, right = self._live.figure.axes[:2]
         for artist in self._drawn:

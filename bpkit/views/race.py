@@ -39,7 +39,9 @@ class RaceView:
         plot_race_losses({}, ax=right, title="Loss at each step (last value in the legend)",
                          ylim=(1e-10, 1e4))
         right.set_xlim(-0.02 * num_steps - 0.5, 1.02 * num_steps + 0.5)
-        self._live.moving(left.title)
+        # the step axis follows the step count: drawn on every frame, not into the background,
+        # so that a drag of `steps` does not build the figure again
+        self._live.moving(left.title, right.xaxis)
         self._steps, self._kappa, self._contours, self._drawn = num_steps, None, [], []
 
     def _valley(self, kappa):
@@ -64,8 +66,11 @@ class RaceView:
         paths, unwritten = done
         if not paths:
             return tuple(unwritten_output(name) for name in unwritten)
-        if self._live is None or num_steps != self._steps:
+        if self._live is None:
             self._axes(num_steps)
+        elif num_steps != self._steps:
+            self._live.figure.axes[1].set_xlim(-0.02 * num_steps - 0.5, 1.02 * num_steps + 0.5)
+            self._steps = num_steps
         if kappa != self._kappa:
             self._valley(kappa)
         left, right = self._live.figure.axes[:2]
