@@ -59,15 +59,28 @@ def _registered(gb, assignment, specs):
     return cells == wanted
 
 
+def _bin_first(path):
+    """PATH with this environment's bin folder first: nbgrader runs `alembic` from PATH."""
+    bin_dir = os.path.dirname(sys.executable)
+    parts = path.split(os.pathsep) if path else []
+    return path if bin_dir in parts else os.pathsep.join([bin_dir, *parts])
+
+
+def _nbgrader(cwd, *args):
+    """`python -m nbgrader args` in cwd; returns the finished process and its last error line."""
+    env = dict(os.environ, PATH=_bin_first(os.environ.get("PATH", "")))
+    done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True)
+    return done, (done.stderr.strip().splitlines() or ["(no message)"])[-1]
+
+
 @contextlib.contextmanager
 def opened(course):
     """nbgrader's Gradebook of the course. A new gradebook is set up by the `alembic` command
     of this environment; nbgrader's own session warnings (SAWarning) are not the instructor's."""
     from nbgrader.api import Gradebook
     from sqlalchemy.exc import SAWarning
-    bin_dir = os.path.dirname(sys.executable)
-    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    os.environ["PATH"] = _bin_first(os.environ.get("PATH", ""))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SAWarning)
         with Gradebook(db_url(course)) as gb:
@@ -81,16 +94,14 @@ def register(course, assignments, specs_by_assignment, source_dir):
         todo = [a for a in assignments if not _registered(gb, a, specs_by_assignment[a])]
     for assignment in todo:
         with tempfile.TemporaryDirectory(prefix="bp-release-") as scratch:
-            cmd = [sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force",
-                   "--log-level=ERROR", f"--CourseDirectory.root={Path(source_dir).parent}",
-                   f"--CourseDirectory.source_directory={Path(source_dir).name}",
-                   f"--CourseDirectory.release_directory={scratch}",
-                   f"--CourseDirectory.db_url={db_url(course)}"]
             # from the course's folder: its nbgrader_config.py (the stubs) applies
-            done = subprocess.run(cmd, cwd=Path(source_dir).parent, capture_output=True,
-                                  text=True)
+            done, last = _nbgrader(
+                Path(source_dir).parent, "generate_assignment", assignment, "--force",
+                "--log-level=ERROR", f"--CourseDirectory.root={Path(source_dir).parent}",
+                f"--CourseDirectory.source_directory={Path(source_dir).name}",
+                f"--CourseDirectory.release_directory={scratch}",
+                f"--CourseDirectory.db_url={db_url(course)}")
         if done.returncode != 0:
-            last = (done.stderr.strip().splitlines() or ["(no message)"])[-1]
             raise GradebookError(
                 f"nbgrader could not record {assignment} in {Path(course) / 'gradebook.db'}: "
                 f"{last} If the assignment's grade cells changed after students submitted, "
@@ -112,20 +123,12 @@ def generate_feedback(course, assignments=None, workers=None):
     if unknown:
         raise GradebookError(f"no autograded submissions of {', '.join(unknown)} in "
                              f"{course / 'autograded'} (graded: {', '.join(graded)}).")
-    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep
-               + os.environ.get("PATH", ""))
-
-    def one(assignment):
-        cmd = [sys.executable, "-m", "nbgrader", "generate_feedback", assignment, "--force",
-               "--log-level=ERROR"]
-        return subprocess.run(cmd, cwd=course, env=env, capture_output=True, text=True)
-
     todo = list(assignments or graded)
     with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-        done = dict(zip(todo, pool.map(one, todo)))
-    for assignment, run in done.items():
+        done = dict(zip(todo, pool.map(lambda a: _nbgrader(
+            course, "generate_feedback", a, "--force", "--log-level=ERROR"), todo)))
+    for assignment, (run, last) in done.items():
         if run.returncode != 0:
-            last = (run.stderr.strip().splitlines() or ["(no message)"])[-1]
             raise GradebookError(f"nbgrader generate_feedback {assignment} failed: {last}")
     return {a: len(list(course.glob(f"feedback/*/{a}/*.html"))) for a in todo}
 
