@@ -9,12 +9,17 @@ from matplotlib.ticker import FuncFormatter
 from bpkit.plots import figure_and_axes
 from bpkit.plots.activations import scatter_points
 
-__all__ = ["BLOWUP", "PATH_COLOURS", "loss_grid", "descent_path", "walk", "path_summary",
+__all__ = ["BLOWUP", "PATH_COLOURS", "step_limits", "loss_grid", "descent_path", "walk", "path_summary",
            "decision_grid", "plot_descent", "draw_contours", "draw_paths", "plot_path_losses", "draw_losses", "plot_loss_curves",
            "plot_decision_boundary"]
 
 
 BLOWUP = 1e6  # a path whose weights pass this size has diverged: stop before floats overflow
+
+
+def step_limits(num_steps):
+    """x-limits of a panel with one value per step 0..num_steps, with a small margin."""
+    return -0.02 * num_steps - 0.5, 1.02 * num_steps + 0.5
 
 
 def loss_grid(loss_fn, xlim=(-5.0, 5.0), ylim=(-3.0, 3.0), n=121):

@@ -3,7 +3,7 @@ import numpy as np
 
 from bpkit.live import LiveFigure, explorer, guarded
 from bpkit.plots.descent import (descent_path, draw_losses, draw_paths, loss_grid, path_summary,
-                                 plot_descent, plot_path_losses)
+                                 plot_descent, plot_path_losses, step_limits)
 
 __all__ = ["DescentView", "learning_rate_explorer"]
 
@@ -36,24 +36,22 @@ class DescentView:
         title = f"{summary['steps']} steps with learning rate {learning_rate:.3g}"
         if summary["steps"] < num_steps:
             title += " (stopped: the weights blew up)"
-        if self._live is not None and num_steps != self._steps:
-            # a new step count moves the step axis only (drawn on every frame, see below)
-            self._live.figure.axes[1].set_xlim(-0.02 * num_steps - 0.5, 1.02 * num_steps + 0.5)
-            self._steps = num_steps
         if self._live is None:
-            self._live, self._steps = LiveFigure(figsize=(10.0, 4.0), dpi=90), num_steps
+            self._live = LiveFigure(figsize=(10.0, 4.0), dpi=90)
             left, right = self._live.figure.subplots(1, 2, width_ratios=[1.5, 1])
             plot_descent(self.grid, {}, ax=left, title=title)
             plot_path_losses({}, ax=right, title="Loss at each step")
             top = 10.0 ** np.ceil(np.log10(max(float(self.grid["loss"].max()), 1.0)))
             right.set_ylim(1e-8, top)
-            right.set_xlim(-0.02 * num_steps - 0.5, 1.02 * num_steps + 0.5)
             left.legend_.remove()  # the path's legend comes with the path
             # the step axis follows the step count: drawn on every frame, not into the
             # background, so that a drag of `steps` does not build the figure again
             self._live.moving(*left.lines, left.title, right.xaxis)
             self._drawn = []
         left, right = self._live.figure.axes[:2]
+        if num_steps != self._steps:  # the step axis only: no new figure
+            right.set_xlim(step_limits(num_steps))
+            self._steps = num_steps
         for artist in self._drawn:
             self._live.forget(artist)
         self._drawn = (draw_paths(left, {label: path}, "lower right")

@@ -28,17 +28,17 @@ class LandscapeView:
         self._drawn = []
         self._axes = None
 
-    def _build(self, num_steps):
-        self._live, self._steps = LiveFigure(figsize=(10.0, 4.4), dpi=80), num_steps
+    def _build(self):
+        self._live, self._steps = LiveFigure(figsize=(10.0, 4.4), dpi=80), None
         figure = self._live.figure
         spec = figure.add_gridspec(2, 2, width_ratios=[1.2, 1])
         contour = figure.add_subplot(spec[:, 0])
         losses, rates = figure.add_subplot(spec[0, 1]), figure.add_subplot(spec[1, 1])
         plot_contours(self.grid, {}, ax=contour, minima=self.minima, title=" ")
         low, top = float(self.grid["loss"].min()), float(np.quantile(self.grid["loss"], 0.5))
-        losses.set(xlim=(0, num_steps), ylim=(low - 0.05 * (top - low), top),
+        losses.set(ylim=(low - 0.05 * (top - low), top),
                    title="Loss at each step", xlabel="step", ylabel="loss L(w)")
-        rates.set(xlim=(0, num_steps), ylim=(0.0, 1.15), xlabel="step (counted from 0)",
+        rates.set(ylim=(0.0, 1.15), xlabel="step (counted from 0)",
                   ylabel="η_t / η", title="Learning rate at each step (fraction of η)")
         for ax in (losses, rates):
             ax.grid(True, alpha=0.3)
@@ -73,8 +73,8 @@ class LandscapeView:
                    f"ends at ({end[0]:.2f}, {end[1]:.2f}), loss {losses[-1]:.3f}")
         label = f"η = {base_lr:.3g}, {kind}: {verdict}"
         if self._live is None:
-            self._axes = self._build(num_steps)
-        elif num_steps != self._steps:
+            self._axes = self._build()
+        if num_steps != self._steps:  # the step axes only: no new figure
             for ax in self._axes[1:]:
                 ax.set_xlim(0, num_steps)
             self._steps = num_steps

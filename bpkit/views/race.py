@@ -2,7 +2,7 @@
 import numpy as np
 
 from bpkit.live import LiveFigure, explorer, guarded, unwritten_output
-from bpkit.plots.descent import draw_contours, draw_losses, draw_paths, path_summary
+from bpkit.plots.descent import draw_contours, draw_losses, draw_paths, path_summary, step_limits
 from bpkit.plots.optimizers import (RACE_ORDER, loss_floor, plot_race_losses, race,
                                     race_configs, surface)
 
@@ -28,7 +28,7 @@ class RaceView:
         self._steps = self._kappa = None
         self._contours, self._drawn = [], []
 
-    def _axes(self, num_steps):
+    def _axes(self):
         self._live = LiveFigure(figsize=(10.5, 4.2), dpi=90)
         left, right = self._live.figure.subplots(1, 2, width_ratios=[1.4, 1])
         left.plot(0.0, 0.0, marker="*", markersize=14, color="gold", markeredgecolor="black",
@@ -38,11 +38,10 @@ class RaceView:
         # the loss at the start grows with κ: up to 1e4 for the slider's κ = 1000
         plot_race_losses({}, ax=right, title="Loss at each step (last value in the legend)",
                          ylim=(1e-10, 1e4))
-        right.set_xlim(-0.02 * num_steps - 0.5, 1.02 * num_steps + 0.5)
         # the step axis follows the step count: drawn on every frame, not into the background,
         # so that a drag of `steps` does not build the figure again
         self._live.moving(left.title, right.xaxis)
-        self._steps, self._kappa, self._contours, self._drawn = num_steps, None, [], []
+        self._steps, self._kappa, self._contours, self._drawn = None, None, [], []
 
     def _valley(self, kappa):
         left = self._live.figure.axes[0]
@@ -67,9 +66,9 @@ class RaceView:
         if not paths:
             return tuple(unwritten_output(name) for name in unwritten)
         if self._live is None:
-            self._axes(num_steps)
-        elif num_steps != self._steps:
-            self._live.figure.axes[1].set_xlim(-0.02 * num_steps - 0.5, 1.02 * num_steps + 0.5)
+            self._axes()
+        if num_steps != self._steps:  # the step axis only: no new figure
+            self._live.figure.axes[1].set_xlim(step_limits(num_steps))
             self._steps = num_steps
         if kappa != self._kappa:
             self._valley(kappa)
