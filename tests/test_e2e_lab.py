@@ -165,9 +165,7 @@ def test_solution_runs_in_lab_and_widgets_are_live(lab, browser, relative):
         sliders = page.locator(".widget-slider")
         assert sliders.count() >= 1, "no live slider: the widgets rendered as text?"
         assert page.get_by_text("VBox(children=").count() == 0
-        box = sliders.first.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][1]")
-        box.scroll_into_view_if_needed()
-        time.sleep(1)
+        box = first_widget(page)
         before = box.screenshot(path=str(ARTIFACTS / f"{relative.stem}-widget-before.png"))
         sliders.first.locator(".noUi-handle").first.focus()
         for _ in range(10):
@@ -176,15 +174,29 @@ def test_solution_runs_in_lab_and_widgets_are_live(lab, browser, relative):
         time.sleep(3)
         after = box.screenshot(path=str(ARTIFACTS / f"{relative.stem}-widget-after.png"))
         assert before != after, "moving a slider did not change the picture"
-        # the picture follows the drag itself, not only its release (a slider that updates on
-        # release shows no frame before the mouse is up). The rate is printed (-s) and reported
-        # in the README; a wall-clock limit here would fail on a loaded machine
-        frames, seconds = frames_of_a_drag(page, box, widest_slider(box))
-        print(f"{relative.stem}: a drag showed {frames} frames in {seconds:.1f} s")
-        assert frames >= 3, f"a {seconds:.1f} s drag showed {frames} frames while dragging"
+        assert_follows_a_drag(page, box, relative.stem)
     finally:
         page.screenshot(path=str(ARTIFACTS / f"{relative.stem}.png"))
         page.close()
+
+
+def first_widget(page):
+    """The box of the page's first widget (controls and picture), scrolled into view."""
+    box = page.locator(".widget-slider").first.locator(
+        "xpath=ancestor::div[contains(@class,'widget-vbox')][1]")
+    box.scroll_into_view_if_needed()
+    time.sleep(1)
+    return box
+
+
+def assert_follows_a_drag(page, box, name):
+    """The picture follows a drag of the widest slider itself, not only its release (a slider
+    that updates on release shows no frame before the mouse is up). The rate is printed (-s)
+    for bench/lab_bench.py and the README; a wall-clock limit here would fail on a loaded
+    machine."""
+    frames, seconds = frames_of_a_drag(page, box, widest_slider(box))
+    print(f"{name}: a drag showed {frames} frames in {seconds:.1f} s")
+    assert frames >= 3, f"a {seconds:.1f} s drag showed {frames} frames while dragging"
 
 
 COUNT_FRAMES = """(box) => {
@@ -267,13 +279,7 @@ def test_a_blank_widget_follows_a_drag(lab, browser):
     page = open_and_run_all(browser, lab, "blank_widget.ipynb")
     try:
         assert model_errors(page) == []
-        box = page.locator(".widget-slider").first.locator(
-            "xpath=ancestor::div[contains(@class,'widget-vbox')][1]")
-        box.scroll_into_view_if_needed()
-        time.sleep(1)
-        frames, seconds = frames_of_a_drag(page, box, widest_slider(box))
-        print(f"blank_widget: a drag showed {frames} frames in {seconds:.1f} s")
-        assert frames >= 3, f"a {seconds:.1f} s drag showed {frames} frames while dragging"
+        assert_follows_a_drag(page, first_widget(page), "blank_widget")
     finally:
         page.close()
 
