@@ -128,12 +128,18 @@ def nb04_widgets():
     return (make, nudges), (make, entries)
 
 
-def nb05_widget():
+STEP_COUNTS = [7, 13, 22, 31, 45, 58, 76, 94]  # what a drag of a step-count slider passes
+
+
+def nb05_widget(move="rate"):
     from bpkit.views.descent import DescentView
     ns = load_notebook("05_gradient_descent", "learning_rate_explorer(")
-    return (lambda: DescentView(ns["bowl_loss"]),
-            [lambda view, r=r: view.update(ns["bowl_grad"], ns["sgd"], ns["w_start"], r, 30)
-             for r in np.geomspace(0.01, 0.5, 9)])
+    make = lambda: DescentView(ns["bowl_loss"])  # noqa: E731
+    if move == "steps":  # the slider the browser test drags: the step axis moves
+        return (make, [lambda view, n=n: view.update(ns["bowl_grad"], ns["sgd"], ns["w_start"],
+                                                     0.05, n) for n in STEP_COUNTS])
+    return (make, [lambda view, r=r: view.update(ns["bowl_grad"], ns["sgd"], ns["w_start"], r, 30)
+                   for r in np.geomspace(0.01, 0.5, 9)])
 
 
 def nb06_widget(move="rate"):
@@ -143,6 +149,9 @@ def nb06_widget(move="rate"):
     if move == "kappa":  # a new condition number redraws the contours too
         return (make, [lambda view, k=k: view.update(ns["updates"], 0.02, 0.9, 0.99, k, 60)
                        for k in np.geomspace(2.0, 500.0, 8)])
+    if move == "steps":
+        return (make, [lambda view, n=n: view.update(ns["updates"], 0.02, 0.9, 0.99, 50.0, n)
+                       for n in STEP_COUNTS])
     return (make, [lambda view, r=r: view.update(ns["updates"], r, 0.9, 0.99, 50.0, 60)
                    for r in np.geomspace(0.002, 0.2, 9)])
 
@@ -158,16 +167,18 @@ def nb07_widget():
     return DepthView, [lambda view, s=s: move(view, s) for s in settings]
 
 
-def nb08_widget():
+def nb08_widget(move="start"):
     from bpkit.views.landscapes import LandscapeView
     ns = load_notebook("08_local_minima_and_slow_convergence", "landscape_explorer(")
-    moves = [((w1, 0.2), rate, kind) for w1, rate, kind in
+    moves = [((w1, 0.2), rate, kind, 60) for w1, rate, kind in
              zip(np.linspace(-1.5, 1.5, 8), np.geomspace(0.02, 0.2, 8),
                  ["constant", "step", "cosine", "warmup"] * 2)]
+    if move == "steps":
+        moves = [((0.3, 0.2), 0.05, "constant", 5 * (n // 5) + 5) for n in STEP_COUNTS]
     return (lambda: LandscapeView(ns["wells_loss"], minima=ns["minima"]),
-            [lambda view, w0=w0, r=r, k=k: view.update(ns["wells_grad"], ns["sgd"],
-                                                       ns["lr_schedule"], w0, r, k, 60)
-             for w0, r, k in moves])
+            [lambda view, w0=w0, r=r, k=k, n=n: view.update(ns["wells_grad"], ns["sgd"],
+                                                            ns["lr_schedule"], w0, r, k, n)
+             for w0, r, k, n in moves])
 
 
 def nb09_widget():
@@ -204,11 +215,16 @@ def main(argv=None):
         ("04 nudge explorer: move δ", nb04_nudge, (6.8, 4.2), GOAL_MS),
         ("04 nudge explorer: pick another weight", nb04_entry, (6.8, 4.2), EXPERIMENT_GOAL_MS),
         ("05 learning-rate explorer: move the rate", nb05_widget(), (10.0, 4.0), GOAL_MS),
+        ("05 learning-rate explorer: move the step count", nb05_widget("steps"), (10.0, 4.0),
+         GOAL_MS),
         ("06 optimizer race: move the rate", nb06_widget(), (10.5, 4.2), GOAL_MS),
+        ("06 optimizer race: move the step count", nb06_widget("steps"), (10.5, 4.2), GOAL_MS),
         ("06 optimizer race: move κ", nb06_widget("kappa"), (10.5, 4.2), EXPERIMENT_GOAL_MS),
         ("07 depth explorer: a new depth, activation or initialisation", nb07_widget(),
          (10.0, 4.0), EXPERIMENT_GOAL_MS),
         ("08 landscape explorer: move the start, rate, schedule", nb08_widget(), (10.0, 4.4),
+         GOAL_MS),
+        ("08 landscape explorer: move the step count", nb08_widget("steps"), (10.0, 4.4),
          GOAL_MS),
         ("09 regularization explorer: a new width, size, L2 strength or dropout rate (a "
          "training run)", nb09_widget(), (10.0, 4.0), EXPERIMENT_GOAL_MS),

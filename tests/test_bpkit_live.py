@@ -69,6 +69,63 @@ def test_live_figure_forgets_removed_artists_and_redraws_an_invalidated_backgrou
     assert not np.array_equal(pixels(live.outputs("fresh")), without)
 
 
+def test_an_overlay_is_drawn_once_over_the_moving_artists_and_matches_a_full_draw():
+    def figure(height):
+        live = LiveFigure(figsize=(4, 3))
+        ax = live.figure.add_subplot()
+        ax.set(xlim=(0, 1), ylim=(0, 1))
+        # inside the spines (a moving artist is drawn over them, a full draw under them)
+        area = ax.fill_between([0.02, 0.98], 0.1, height, color="tab:red", label="an area")
+        ax.legend(loc="upper left", framealpha=0.6)  # half-transparent, over the area
+        return live, ax, area
+    live, ax, area = figure(0.2)
+    live.moving(area)
+    live.overlay(ax.get_legend())
+    live.outputs("first")
+    live.forget(area)
+    live.moving(ax.fill_between([0.02, 0.98], 0.1, 0.95, color="tab:red"))  # under the legend
+    moved = live.outputs("moved")
+    # the pasted legend blends with the area as a full draw does, to a rounding
+    difference = np.abs(pixels(moved) - pixels(figure(0.95)[0].outputs("fresh")))
+    assert difference.max() <= 2, f"the overlay differs by up to {difference.max()} levels"
+    ax.get_legend().get_texts()[0].set_text("another name")  # never drawn again
+    assert np.array_equal(pixels(live.outputs("same")), pixels(moved))
+
+
+def test_drawer_draws_the_newest_request_in_a_thread_and_a_failure_as_a_note():
+    import threading
+    from bpkit.live import Drawer
+    started, release, shown = threading.Event(), threading.Event(), []
+    done = threading.Event()
+
+    def draw(values):
+        if values == 1:
+            started.set()
+            release.wait(10)
+        if values == "broken":
+            raise ValueError("no picture")
+        return values
+
+    def show(outputs):
+        shown.append(outputs)
+        if outputs in (5, "broken") or isinstance(outputs, tuple):
+            done.set()
+    drawer = Drawer(draw, show, idle=0.2)
+    drawer.request(1)
+    assert started.wait(10)
+    for value in (2, 3, 4, 5):  # while 1 is drawn: only the newest is drawn next
+        drawer.request(value)
+    release.set()
+    assert done.wait(10)
+    assert shown == [1, 5]
+    done.clear()
+    drawer.request("broken")
+    assert done.wait(10)
+    assert "could not be drawn: ValueError: no picture" in shown[-1][0]["text"]
+    drawer.show(7)  # drawn now, in this thread
+    assert shown[-1] == 7
+
+
 def test_picture_sends_a_frame_as_raw_png_bytes_and_a_note_as_text():
     ipywidgets = pytest.importorskip("ipywidgets")
     from bpkit.live import picture_widget, stdout_output
@@ -86,6 +143,42 @@ def test_picture_sends_a_frame_as_raw_png_bytes_and_a_note_as_text():
     assert note.outputs[0]["text"] == "Write sigmoid above first\n"
     picture.outputs = frame  # back to a picture: the note goes
     assert image.layout.display is None and note.outputs == ()
+
+
+def test_frame_memo_draws_each_values_once_and_forgets_the_least_recently_shown():
+    from bpkit.live import FrameMemo
+    drawn = []
+
+    def draw(values):
+        drawn.append(values["x"])
+        return (f"frame {values['x']}",)
+    kept = FrameMemo(draw, size=2)
+    assert kept({"x": 1, "kind": "a"}) == ("frame 1",)
+    assert kept({"kind": "a", "x": 1}) == ("frame 1",)  # the same values in another order
+    kept({"x": 2, "kind": "a"})
+    kept({"x": 1, "kind": "a"})  # shown again: now the most recent
+    kept({"x": 3, "kind": "a"})  # over the size: 2, the least recently shown, goes
+    kept({"x": 1, "kind": "a"})
+    kept({"x": 2, "kind": "a"})
+    assert drawn == [1, 2, 3, 2]
+    kept({"x": [1, 2], "kind": "a"})  # not a key: drawn every time
+    kept({"x": [1, 2], "kind": "a"})
+    assert drawn[-2:] == [[1, 2], [1, 2]]
+
+
+def test_explorer_draws_a_value_seen_before_from_memory():
+    pytest.importorskip("ipywidgets")
+    from bpkit.live import explorer, stdout_output
+    drawn = []
+
+    def draw(values):
+        drawn.append(values["x"])
+        return (stdout_output(f"x = {values['x']}"),)
+    box = explorer(lambda widgets: {"x": widgets.IntSlider(value=0, min=0, max=5)}, draw)
+    slider, picture = box.children
+    for x in (1, 2, 1, 0, 2):
+        slider.value = x
+    assert drawn == [0, 1, 2] and picture.outputs[0]["text"] == "x = 2\n"
 
 
 # --- the views ----------------------------------------------------------------------------------

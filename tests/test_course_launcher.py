@@ -37,7 +37,10 @@ def test_instructor_opens_the_course_and_ctrl_c_stops_jupyterlab():
     launcher = subprocess.Popen(
         [sys.executable, str(ROOT / "course.py"), "instructor", "--no-browser", f"--port={port}",
          "--ServerApp.token=", "--ServerApp.password="],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        # Ctrl+C as in a terminal, even when the tests run in a shell's background (which
+        # starts them with SIGINT ignored, and an ignored signal stays ignored across exec)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:

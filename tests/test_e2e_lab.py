@@ -191,12 +191,16 @@ def first_widget(page):
 
 def assert_follows_a_drag(page, box, name):
     """The picture follows a drag of the widest slider itself, not only its release (a slider
-    that updates on release shows no frame before the mouse is up). The rate is printed (-s)
-    for bench/lab_bench.py and the README; a wall-clock limit here would fail on a loaded
-    machine."""
-    frames, seconds = frames_of_a_drag(page, box, widest_slider(box))
-    print(f"{name}: a drag showed {frames} frames in {seconds:.1f} s")
-    assert frames >= 3, f"a {seconds:.1f} s drag showed {frames} frames while dragging"
+    that updates on release shows no frame before the mouse is up). The frames, the values the
+    slider passed through (its readout's changes: a slider of a few options cannot show more
+    frames than that) and the seconds are printed (-s) for bench/lab_bench.py and the README; a
+    wall-clock limit here would fail on a loaded machine."""
+    frames, values, seconds = frames_of_a_drag(page, box, widest_slider(box))
+    print(f"{name}: a drag showed {frames} frames in {seconds:.1f} s, "
+          f"passing {values} slider values")
+    assert values >= 2, f"the drag moved the slider through {values} values"
+    assert frames >= min(3, values), f"a {seconds:.1f} s drag showed {frames} frames while " \
+        f"the slider passed {values} values"
 
 
 COUNT_FRAMES = """(box) => {
@@ -210,6 +214,15 @@ COUNT_FRAMES = """(box) => {
           window.__frames++;
     }
   }).observe(box, {childList: true, subtree: true, attributes: true, attributeFilter: ['src']});
+}"""
+
+COUNT_VALUES = """(readout) => {
+  // a value is a new text in the dragged slider's readout
+  window.__values = 0;
+  let last = readout.textContent;
+  new MutationObserver(() => {
+    if (readout.textContent !== last) { last = readout.textContent; window.__values++; }
+  }).observe(readout, {childList: true, subtree: true, characterData: true});
 }"""
 
 
@@ -227,9 +240,10 @@ def widest_slider(box):
 
 def frames_of_a_drag(page, box, slider, seconds=3.0, moves=180):
     """Drag the slider's handle across its track for `seconds` like a hand would; return the
-    pictures the widget showed before the mouse was released (new images in its output), and
-    the seconds the drag took."""
+    pictures the widget showed before the mouse was released (new images in its output), the
+    values the slider passed through, and the seconds the drag took."""
     box.evaluate(COUNT_FRAMES)
+    slider.locator(".widget-readout").first.evaluate(COUNT_VALUES)
     handle = slider.locator(".noUi-handle").first
     track = slider.locator(".noUi-target").first.bounding_box()
     start = handle.bounding_box()
@@ -242,10 +256,10 @@ def frames_of_a_drag(page, box, slider, seconds=3.0, moves=180):
         fraction = 1.0 - abs(1.0 - 2.0 * i / moves)
         page.mouse.move(track["x"] + track["width"] * (0.1 + 0.8 * fraction), y)
         time.sleep(max(0.0, began + seconds * i / moves - time.monotonic()))
-    frames = page.evaluate("window.__frames")
+    frames, values = page.evaluate("[window.__frames, window.__values]")
     elapsed = time.monotonic() - began
     page.mouse.up()
-    return frames, elapsed
+    return frames, values, elapsed
 
 
 BLANK_WIDGET = """from bpkit.live import LiveFigure, explorer

@@ -63,7 +63,7 @@ class NeuronView:
             ax = self._live.figure.add_subplot()
             plot_neuron_surface(grid, points=self.points, labels=self.labels, ax=ax, title=title,
                                 vmin=vmin, vmax=vmax)
-            self._live.moving_contents(ax)
+            self._live.moving_contents(ax, steady_legend=True)  # the classes and the a-line
         else:
             ax = self._live.figure.axes[0]
             ax.images[0].set_data(a)
@@ -88,8 +88,7 @@ def neuron_explorer(neurons, points=None, labels=None):
     view = NeuronView(points, labels)
 
     def controls(widgets):
-        # Redraw when a slider is released: a frame is quick (bpkit.live), but dragging would
-        # send a PNG per step, too much for a remote JupyterHub.
+        # the picture follows a drag (bpkit.live.explorer drops the frames that fall behind)
         common = dict(min=-5.0, max=5.0, step=0.1, continuous_update=True)
         return {"activation": widgets.Dropdown(options=list(neurons), description="activation"),
                 "w1": widgets.FloatSlider(value=1.0, description="w1", **common),

@@ -11,8 +11,9 @@ __all__ = ["NudgeView", "nudge_explorer"]
 class NudgeView:
     """The picture behind nudge_explorer, kept across slider moves: `update(curve, delta)`.
 
-    The curves are drawn once per parameter entry; moving δ only moves its marks over the cached
-    plot (bpkit.live).
+    Moving δ only moves its marks over the cached plot (bpkit.live). Another entry changes the
+    curves, the y-range and the labels: those are drawn on every frame (the axes included), so a
+    drag across the entries does not redraw the whole figure and solve its layout for each one.
     """
 
     def __init__(self, ylabel="loss"):
@@ -25,7 +26,9 @@ class NudgeView:
         """Jupyter outputs (a tuple of nbformat dicts) for this nudge_curve at this δ."""
         if self._live is None:
             self._live = LiveFigure(figsize=(6.8, 4.2))
-            plot_nudge(curve, ax=self._live.figure.add_subplot(), ylabel=self.ylabel)
+            ax = self._live.figure.add_subplot()
+            plot_nudge(curve, ax=ax, ylabel=self.ylabel)
+            self._live.moving(*ax.lines, ax.title, ax.xaxis, ax.yaxis)
         for mark in self._marks:
             self._live.forget(mark)
         if curve is not self._curve and self._curve is not None:
@@ -37,8 +40,8 @@ class NudgeView:
         return self._live.outputs(f"<nudge of {entry_name(curve)} by {delta:+.2f}>")
 
     def _replace_curve(self, curve):
-        """Another entry: new data in the same lines, new limits, so the background is redrawn
-        (but the figure, its layout and its artists are kept)."""
+        """Another entry: new data in the same lines and new limits (all of them moving artists:
+        the background and the layout stay)."""
         ax = self._live.figure.axes[0]
         data = {"loss": (curve["delta"], curve["loss"]),
                 "prediction": (curve["delta"], curve["prediction"]),
@@ -51,7 +54,6 @@ class NudgeView:
         ax.set(title=nudge_title(entry), xlabel=f"nudge δ added to {entry}")
         ax.relim()
         ax.autoscale_view()
-        self._live.invalidate(relayout=True)  # the new tick labels may be wider
 
 
 def nudge_explorer(loss_fn, params, x, y, max_delta=1.0, ylabel="loss"):
