@@ -23,10 +23,10 @@ import os
 import numpy as np
 
 from bpkit.checks.core import describe_exception
+from bpkit.frames import Drawer, FrameMemo, in_kernel, picture_widget
 
 __all__ = ["LiveFigure", "stdout_output", "png_output", "unwritten_output", "guarded",
-           "headless", "explorer", "in_kernel", "Drawer", "FrameMemo",
-           "picture_widget"]
+           "headless", "explorer"]
 
 
 class LiveFigure:
@@ -94,6 +94,7 @@ class LiveFigure:
             # keep the layout of the first draw: solving it again on every frame costs more
             # than the rest of the frame, and the moving parts fit where they were
             self.figure.set_layout_engine("none")
+            self._pin_axis_labels()
             self._background = self.canvas.copy_from_bbox(self.figure.bbox)
             self._overlay = self._render_overlays()
         else:
@@ -108,6 +109,16 @@ class LiveFigure:
             under = frame[rows, columns, :3]
             under[...] = (premultiplied + under * transparency + 0.5).astype(np.uint8)
         return frame
+
+    def _pin_axis_labels(self):
+        """A moving axis keeps its label where the layout put it: placing it again on every
+        frame measures every tick label of the axes that share its side."""
+        from matplotlib.axis import Axis
+        for axis in self._moving:
+            if isinstance(axis, Axis) and axis.axes is not None:
+                label = axis.label
+                where = label.get_transform().transform(label.get_position())
+                axis.set_label_coords(*axis.axes.transAxes.inverted().transform(where))
 
     def _render_overlays(self):
         """The overlays alone on a transparent canvas, cut to where they drew: (rows, columns,
@@ -195,7 +206,9 @@ def explorer(make_controls, draw):
     controls = make_controls(widgets)
     picture = picture_widget(widgets)
     kept = FrameMemo(draw)
-    drawer = Drawer(kept, lambda outputs: setattr(picture, "outputs", outputs))
+    drawer = Drawer(kept, lambda outputs: setattr(picture, "outputs", outputs),
+                    lambda exc: (stdout_output("This picture could not be drawn: "
+                                               + describe_exception(exc)),))
 
     def values():
         return {name: control.value for name, control in controls.items()}
@@ -205,113 +218,3 @@ def explorer(make_controls, draw):
                         else drawer.show(values()), names="value")
     drawer.show(values())  # the first frame with the cell's output
     return widgets.VBox([*controls.values(), picture])
-
-
-def in_kernel():
-    """True inside a Jupyter kernel (where a widget's moves arrive as messages)."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    return getattr(get_ipython(), "kernel", None) is not None
-
-
-class Drawer:
-    """Draws frames away from the kernel's message loop: `request(values)` returns at once and a
-    thread draws the latest values requested, then `show`s them; values requested while a frame
-    is drawn replace each other (only the newest is drawn next). `show(values)` draws now.
-    The thread ends after `idle` seconds without a request and starts again on the next."""
-
-    def __init__(self, draw, show, idle=60.0):
-        import threading
-        self._draw, self._show, self._idle = draw, show, idle
-        self._lock = threading.Condition()
-        self._latest, self._thread = None, None
-
-    def show(self, values):
-        self._show(self._frame(values))
-
-    def request(self, values):
-        import threading
-        with self._lock:
-            self._latest = values
-            self._lock.notify()
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, daemon=True,
-                                                name="bpkit-drawer")
-                self._thread.start()
-
-    def _run(self):
-        while True:
-            with self._lock:
-                if self._latest is None:
-                    self._lock.wait(self._idle)
-                if self._latest is None:  # idle: this thread ends
-                    self._thread = None
-                    return
-                values, self._latest = self._latest, None
-            self.show(values)
-
-    def _frame(self, values):
-        try:
-            return self._draw(values)
-        except Exception as exc:  # drawn in a thread: nobody else would see it
-            return (stdout_output(f"This picture could not be drawn: "
-                                  f"{describe_exception(exc)}"),)
-
-
-FRAMES_KEPT = 128  # about 100 kB each
-
-
-class FrameMemo:
-    """draw(values) remembered for the last `size` values it was called with (least recently
-    shown forgotten first); values that cannot be a key (a list, an array) are drawn each time."""
-
-    def __init__(self, draw, size=FRAMES_KEPT):
-        self.draw, self.size, self.frames = draw, size, {}
-
-    def __call__(self, values):
-        try:
-            key = tuple(sorted(values.items()))
-            hash(key)
-        except TypeError:
-            return self.draw(values)
-        frame = self.frames.pop(key, None)
-        if frame is None:
-            frame = self.draw(values)
-        self.frames[key] = frame  # now the most recent
-        while len(self.frames) > self.size:
-            del self.frames[next(iter(self.frames))]
-        return frame
-
-
-def picture_widget(widgets):
-    """A widget showing outputs (as for an Output widget's `outputs`): a lone PNG goes to an
-    Image widget as raw bytes, anything else (a note, a message) to an Output widget.
-
-    A frame as an Image is one binary message that the browser shows by swapping the image's
-    source; as an Output it is base64 text in JSON that JupyterLab renders into a new element.
-    `picture.outputs` holds the outputs last shown (the tests read it).
-    """
-    class Picture(widgets.VBox):
-        _shown = ()
-
-        @property
-        def outputs(self):
-            return self._shown
-
-        @outputs.setter
-        def outputs(self, outputs):
-            outputs = tuple(outputs)
-            self._shown = outputs
-            if len(outputs) == 1 and "image/png" in outputs[0].get("data", {}):
-                image.value = base64.b64decode(outputs[0]["data"]["image/png"])
-                note.outputs = ()
-                image.layout.display = None
-            else:
-                note.outputs = outputs
-                image.layout.display = "none"
-
-    image = widgets.Image(format="png", layout=widgets.Layout(display="none"))
-    note = widgets.Output()
-    return Picture([image, note])

@@ -119,7 +119,7 @@ def find_widgets(widget, kind):
 
 
 def find_picture(widget):
-    """The one picture of an explorer (bpkit.live.picture_widget): its `outputs` are the frame
+    """The one picture of an explorer (bpkit.frames.picture_widget): its `outputs` are the frame
     or the note last shown."""
     (picture,) = [w for w in find_widgets(widget, object) if type(w).__name__ == "Picture"]
     return picture

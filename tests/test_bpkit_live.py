@@ -94,7 +94,7 @@ def test_an_overlay_is_drawn_once_over_the_moving_artists_and_matches_a_full_dra
 
 def test_drawer_draws_the_newest_request_in_a_thread_and_a_failure_as_a_note():
     import threading
-    from bpkit.live import Drawer
+    from bpkit.frames import Drawer
     started, release, shown = threading.Event(), threading.Event(), []
     done = threading.Event()
 
@@ -110,7 +110,7 @@ def test_drawer_draws_the_newest_request_in_a_thread_and_a_failure_as_a_note():
         shown.append(outputs)
         if outputs in (5, "broken") or isinstance(outputs, tuple):
             done.set()
-    drawer = Drawer(draw, show, idle=0.2)
+    drawer = Drawer(draw, show, lambda exc: (f"could not be drawn: {exc!r}",), idle=0.2)
     drawer.request(1)
     assert started.wait(10)
     for value in (2, 3, 4, 5):  # while 1 is drawn: only the newest is drawn next
@@ -121,14 +121,15 @@ def test_drawer_draws_the_newest_request_in_a_thread_and_a_failure_as_a_note():
     done.clear()
     drawer.request("broken")
     assert done.wait(10)
-    assert "could not be drawn: ValueError: no picture" in shown[-1][0]["text"]
+    assert shown[-1] == ("could not be drawn: ValueError('no picture')",)
     drawer.show(7)  # drawn now, in this thread
     assert shown[-1] == 7
 
 
 def test_picture_sends_a_frame_as_raw_png_bytes_and_a_note_as_text():
     ipywidgets = pytest.importorskip("ipywidgets")
-    from bpkit.live import picture_widget, stdout_output
+    from bpkit.frames import picture_widget
+    from bpkit.live import stdout_output
     live = LiveFigure(figsize=(2, 2))
     live.figure.add_subplot().plot([0, 1], [0, 1])
     picture = picture_widget(ipywidgets)
@@ -146,7 +147,7 @@ def test_picture_sends_a_frame_as_raw_png_bytes_and_a_note_as_text():
 
 
 def test_frame_memo_draws_each_values_once_and_forgets_the_least_recently_shown():
-    from bpkit.live import FrameMemo
+    from bpkit.frames import FrameMemo
     drawn = []
 
     def draw(values):
