@@ -41,6 +41,7 @@ class LiveFigure:
         self.canvas = FigureCanvasAgg(self.figure)
         self._moving, self._overlays = [], []
         self._background, self._overlay = None, None
+        self._layout_kept = False  # True after the first layout was solved and kept
 
     def moving(self, *artists):
         """Mark artists as redrawn on every frame (drawn in zorder over the background)."""
@@ -79,21 +80,27 @@ class LiveFigure:
             artist.remove()
 
     def invalidate(self, relayout=False):
-        """Redraw the background on the next frame: something in it changed.
+        """Redraw the background on the next frame: something in it changed. The layout is
+        kept, unless the new background no longer fits the figure (wider tick labels, e.g.).
 
-        relayout: also solve the layout again (new tick labels may be wider, e.g.).
+        relayout: solve the layout again in any case.
         """
         self._background = None
         if relayout:
             self.figure.set_layout_engine("constrained")
+            self._layout_kept = False
 
     def draw(self):
         """Draw the current frame into the canvas; return it as an (H, W, 4) uint8 array."""
         if self._background is None:
             self.canvas.draw()  # animated artists are skipped: this is the background
+            if self._layout_kept and not self._fits():
+                self.figure.set_layout_engine("constrained")
+                self.canvas.draw()
             # keep the layout of the first draw: solving it again on every frame costs more
             # than the rest of the frame, and the moving parts fit where they were
             self.figure.set_layout_engine("none")
+            self._layout_kept = True
             self._pin_axis_labels()
             self._background = self.canvas.copy_from_bbox(self.figure.bbox)
             self._overlay = self._render_overlays()
@@ -109,6 +116,17 @@ class LiveFigure:
             under = frame[rows, columns, :3]
             under[...] = (premultiplied + under * transparency + 0.5).astype(np.uint8)
         return frame
+
+    def _fits(self):
+        """Whether every axes, its labels and tick labels included, lies inside the figure."""
+        renderer = self.canvas.get_renderer()
+        inside = self.figure.bbox.padded(1.0)
+        for ax in self.figure.axes:
+            box = ax.get_tightbbox(renderer)
+            if box is not None and not (inside.x0 <= box.x0 and box.x1 <= inside.x1
+                                        and inside.y0 <= box.y0 and box.y1 <= inside.y1):
+                return False
+        return True
 
     def _pin_axis_labels(self):
         """A moving axis keeps its label where the layout put it: placing it again on every

@@ -69,6 +69,23 @@ def test_live_figure_forgets_removed_artists_and_redraws_an_invalidated_backgrou
     assert not np.array_equal(pixels(live.outputs("fresh")), without)
 
 
+def test_an_invalidated_background_keeps_its_layout_unless_it_no_longer_fits():
+    live = LiveFigure(figsize=(4, 3))
+    ax = live.figure.add_subplot()
+    ax.set(ylim=(0, 1), ylabel="loss")
+    live.outputs("first")
+    left = ax.get_position().x0
+    ax.set_ylim(1, 2)  # tick labels as wide as before: the layout stays
+    live.invalidate()
+    live.outputs("narrow")
+    assert ax.get_position().x0 == left
+    ax.set_ylim(0, 123456)  # much wider tick labels (0 to 120000): they would be cut off
+    live.invalidate()
+    live.outputs("wide")
+    box = ax.get_tightbbox(live.canvas.get_renderer())
+    assert box.x0 >= 0 and ax.get_position().x0 > left
+
+
 def test_an_overlay_is_drawn_once_over_the_moving_artists_and_matches_a_full_draw():
     def figure(height):
         live = LiveFigure(figsize=(4, 3))

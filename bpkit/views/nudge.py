@@ -11,9 +11,8 @@ __all__ = ["NudgeView", "nudge_explorer"]
 class NudgeView:
     """The picture behind nudge_explorer, kept across slider moves: `update(curve, delta)`.
 
-    Moving δ only moves its marks over the cached plot (bpkit.live). Another entry changes the
-    curves, the y-range and the labels: those are drawn on every frame (the axes included), so a
-    drag across the entries does not redraw the whole figure and solve its layout for each one.
+    The curves are drawn once per parameter entry; moving δ only moves its marks over the cached
+    plot (bpkit.live).
     """
 
     def __init__(self, ylabel="loss"):
@@ -26,9 +25,7 @@ class NudgeView:
         """Jupyter outputs (a tuple of nbformat dicts) for this nudge_curve at this δ."""
         if self._live is None:
             self._live = LiveFigure(figsize=(6.8, 4.2))
-            ax = self._live.figure.add_subplot()
-            plot_nudge(curve, ax=ax, ylabel=self.ylabel)
-            self._live.moving(*ax.lines, ax.title, ax.xaxis, ax.yaxis)
+            plot_nudge(curve, ax=self._live.figure.add_subplot(), ylabel=self.ylabel)
         for mark in self._marks:
             self._live.forget(mark)
         if curve is not self._curve and self._curve is not None:
@@ -40,8 +37,9 @@ class NudgeView:
         return self._live.outputs(f"<nudge of {entry_name(curve)} by {delta:+.2f}>")
 
     def _replace_curve(self, curve):
-        """Another entry: new data in the same lines and new limits (all of them moving artists:
-        the background and the layout stay)."""
+        """Another entry: new data in the same lines, new limits, so the background is redrawn
+        (but the figure and its artists are kept, and its layout unless the new tick labels no
+        longer fit; a δ move stays a cheap frame over that background)."""
         ax = self._live.figure.axes[0]
         data = {"loss": (curve["delta"], curve["loss"]),
                 "prediction": (curve["delta"], curve["prediction"]),
@@ -54,6 +52,7 @@ class NudgeView:
         ax.set(title=nudge_title(entry), xlabel=f"nudge δ added to {entry}")
         ax.relim()
         ax.autoscale_view()
+        self._live.invalidate()
 
 
 def nudge_explorer(loss_fn, params, x, y, max_delta=1.0, ylabel="loss"):
