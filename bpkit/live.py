@@ -17,15 +17,16 @@ note instead of a picture, and `explorer` builds a widget: controls above a live
     live.invalidate()              # after changing something in the background (limits, ticks)
 """
 import base64
-import io
 import os
+import struct
+import zlib
 
 import numpy as np
 
 from bpkit.checks.core import describe_exception
 from bpkit.frames import Drawer, FrameMemo, in_kernel, picture_widget
 
-__all__ = ["LiveFigure", "stdout_output", "png_output", "unwritten_output", "guarded",
+__all__ = ["LiveFigure", "encode_png", "stdout_output", "png_output", "unwritten_output", "guarded",
            "headless", "explorer"]
 
 
@@ -159,14 +160,28 @@ class LiveFigure:
 
     def png(self):
         """The current frame as PNG bytes (fast compression: it is redrawn on every slider move)."""
-        from PIL import Image  # matplotlib's own dependency
-        buffer = io.BytesIO()
-        Image.fromarray(self.draw()[..., :3]).save(buffer, format="png", compress_level=1)
-        return buffer.getvalue()
+        return encode_png(self.draw()[..., :3])
 
     def outputs(self, text):
         """A tuple holding one display_data output with the frame, for Output.outputs."""
         return (png_output(self.png(), text),)
+
+
+def encode_png(rgb):
+    """PNG bytes of an (H, W, 3) uint8 image, encoded for speed: no row filter and zlib's
+    fastest level (a third of the time of PIL's adaptive filters, and no larger for the flat
+    colours of a plot)."""
+    rgb = np.ascontiguousarray(rgb, dtype=np.uint8)
+    height, width, _ = rgb.shape
+    rows = np.zeros((height, 1 + 3 * width), dtype=np.uint8)  # each row: filter 0, its pixels
+    rows[:, 1:] = rgb.reshape(height, -1)
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+    return (b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + chunk(b"IEND", b""))
 
 
 def png_output(png, text):

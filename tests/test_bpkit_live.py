@@ -69,6 +69,15 @@ def test_live_figure_forgets_removed_artists_and_redraws_an_invalidated_backgrou
     assert not np.array_equal(pixels(live.outputs("fresh")), without)
 
 
+@pytest.mark.parametrize("shape", [(1, 1, 3), (7, 13, 3), (40, 30, 3)])
+def test_encode_png_gives_the_same_pixels_back(shape):
+    from bpkit.live import encode_png
+    rgb = np.random.default_rng(0).integers(0, 256, size=shape, dtype=np.uint8)
+    decoded = Image.open(io.BytesIO(encode_png(rgb)))
+    assert decoded.format == "PNG" and decoded.mode == "RGB"
+    assert np.array_equal(np.asarray(decoded), rgb)
+
+
 def test_an_invalidated_background_keeps_its_layout_unless_it_no_longer_fits():
     live = LiveFigure(figsize=(4, 3))
     ax = live.figure.add_subplot()
