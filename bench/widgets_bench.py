@@ -174,6 +174,7 @@ def nb08_widget(move="start"):
              zip(np.linspace(-1.5, 1.5, 8), np.geomspace(0.02, 0.2, 8),
                  ["constant", "step", "cosine", "warmup"] * 2)]
     if move == "steps":
+        # 08's step slider moves in fives
         moves = [((0.3, 0.2), 0.05, "constant", 5 * (n // 5) + 5) for n in STEP_COUNTS]
     return (lambda: LandscapeView(ns["wells_loss"], minima=ns["minima"]),
             [lambda view, w0=w0, r=r, k=k, n=n: view.update(ns["wells_grad"], ns["sgd"],

@@ -246,8 +246,8 @@ def explorer(make_controls, draw):
     def values():
         return {name: control.value for name, control in controls.items()}
 
+    follow = drawer.request if in_kernel() else drawer.show  # a thread only where moves arrive
     for control in controls.values():
-        control.observe(lambda change: drawer.request(values()) if in_kernel()
-                        else drawer.show(values()), names="value")
+        control.observe(lambda change: follow(values()), names="value")
     drawer.show(values())  # the first frame with the cell's output
     return widgets.VBox([*controls.values(), picture])
