@@ -5,7 +5,7 @@
     python -m grader autograde SUBMISSIONS --out RESULTS [--workers N] [--assignment A ...]
                                [--gradebook [--course DIR]]
     python -m grader feedback RESULTS
-    python -m grader generate-feedback [--course DIR] [--assignment A ...] [--workers N]
+    python -m grader generate-feedback [--course DIR] [--assignment A ...]
     python -m grader report RESULTS
     python -m grader export RESULTS [--to FILE] [--format long|canvas] [--roster F] [--course D]
 """
@@ -145,7 +145,7 @@ def cmd_generate_feedback(args):
         return fail(f"--course {course}: no gradebook.db there. Give the nbgrader course folder "
                     "(run from it, or pass --course).")
     try:
-        pages = gradebook.generate_feedback(course, args.assignment, args.workers)
+        pages = gradebook.generate_feedback(course, args.assignment)
     except gradebook.GradebookError as exc:
         return fail(str(exc))
     print(f"wrote {sum(pages.values())} feedback page(s) under {course / 'feedback'}/ ("
@@ -229,12 +229,10 @@ def main(argv=None):
     p.add_argument("results")
     p.set_defaults(run=cmd_feedback)
     p = sub.add_parser("generate-feedback",
-                       help="nbgrader's generate_feedback for every graded assignment, in "
-                            "parallel (after autograde --gradebook and manual grading)")
+                       help="write the feedback pages again from the gradebook (after "
+                            "manual grading: its grades and comments), for release_feedback")
     p.add_argument("--course", default=".", help="the nbgrader course folder (default: here)")
     p.add_argument("--assignment", action="append", help="only this assignment")
-    p.add_argument("--workers", type=int, default=None,
-                   help="assignments at a time (default: cores)")
     p.set_defaults(run=cmd_generate_feedback)
     p = sub.add_parser("report", help="the class report: score distribution, pass rates and "
                                       "the mistakes the class made (RESULTS/report/)")

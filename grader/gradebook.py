@@ -108,12 +108,10 @@ def register(course, assignments, specs_by_assignment, source_dir):
                 "grade into a new gradebook or remove those submissions first (nbgrader db).")
 
 
-def generate_feedback(course, assignments=None, workers=None):
-    """nbgrader's own `generate_feedback`, one process per assignment, `workers` at a time (it
-    converts one notebook after another). Returns {assignment: pages}; raises GradebookError
-    naming the assignment nbgrader could not do. After manual grading, run it again: the
-    pages show the grades and comments of the gradebook at that time."""
-    from concurrent.futures import ThreadPoolExecutor
+def generate_feedback(course, assignments=None, source_dir=None):
+    """Write again the feedback page of every autograded notebook (of `assignments`), with the
+    gradebook's scores now: after manual grading, the grades and comments a person gave.
+    Returns {assignment: pages}; raises GradebookError naming what is missing."""
     course = Path(course).resolve()
     graded = sorted({p.name for p in course.glob("autograded/*/*") if p.is_dir()})
     if not graded:
@@ -124,13 +122,32 @@ def generate_feedback(course, assignments=None, workers=None):
         raise GradebookError(f"no autograded submissions of {', '.join(unknown)} in "
                              f"{course / 'autograded'} (graded: {', '.join(graded)}).")
     todo = list(assignments or graded)
-    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-        done = dict(zip(todo, pool.map(lambda a: _nbgrader(
-            course, "generate_feedback", a, "--force", "--log-level=ERROR"), todo)))
-    for assignment, (run, last) in done.items():
-        if run.returncode != 0:
-            raise GradebookError(f"nbgrader generate_feedback {assignment} failed: {last}")
-    return {a: len(list(course.glob(f"feedback/*/{a}/*.html"))) for a in todo}
+    items = [(p.parent.parent.name, a, p.stem) for a in todo
+             for p in sorted(course.glob(f"autograded/*/{a}/*.ipynb"))]
+    write_feedback(course, items, Path(source_dir or build.SOURCE))
+    return {a: sum(1 for item in items if item[1] == a) for a in todo}
+
+
+def write_feedback(course, items, source_dir, released=None):
+    """The feedback page of each (student, assignment, notebook) in `items`, from autograded/
+    and the gradebook (grader.feedback); released: {path: student version}, read once."""
+    from grader import feedback
+    from grader import spec as spec_mod
+    released = {} if released is None else released
+    labels = {}
+    with opened(course) as gb:
+        for student, assignment, notebook in items:
+            if assignment not in labels:
+                specs = spec_mod.load_assignment(Path(source_dir) / assignment)
+                labels[assignment] = {
+                    name: {**{g: t.description for g, t in s.tests.items()},
+                           **{g: m.description for g, m in s.manual.items()}}
+                    for name, s in specs.items()}
+            path = Path(source_dir).parent / build.RELEASE.name / assignment / f"{notebook}.ipynb"
+            if path not in released:
+                released[path] = nbformat.read(path, as_version=4)
+            feedback.write(course, gb, student, assignment, notebook, released[path],
+                           labels[assignment].get(notebook, {}))
 
 
 def read_timestamp(folder):
@@ -191,6 +208,10 @@ def record(course, results, submissions, source_dir):
     for result in graded:
         _assign_late_penalties(course, result, config)
         _write_autograded(course, result, submissions, source_dir, released)
+    # the pages release_feedback sends, as the class is graded (written again after manual
+    # grading by generate_feedback)
+    write_feedback(course, [(r["student_id"], r["assignment"], nb["notebook"]) for r in graded
+                            for nb in r["notebooks"]], source_dir, released)
     return notes
 
 

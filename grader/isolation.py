@@ -118,8 +118,19 @@ def write_stage(stage, files):
         (stage / ".matplotlib" / cache.name).chmod(0o644)
 
 
-def bwrap_command(bwrap, stage, limits, python):
-    """Mount only what the worker needs; everything else does not exist inside."""
+def worker_environment(home):
+    """The whole environment of a worker (or zygote): nothing of the grader's own."""
+    return {"PATH": "/usr/bin:/bin", "HOME": home, "LANG": "C.UTF-8",
+            "MPLBACKEND": "Agg", "BPKIT_HEADLESS": "1", "MPLCONFIGDIR": f"{home}/.matplotlib",
+            "IPYTHONDIR": f"{home}/.ipython", "PYTHONHASHSEED": "0",
+            "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def bwrap_command(bwrap, stage, limits, python, zygote=False):
+    """Mount only what the worker needs; everything else does not exist inside.
+
+    zygote: the command of a zygote (grader.zygote), which keeps, besides, the capability to
+    make the namespaces and mounts of each child (root only)."""
     prefix = Path(sys.prefix).resolve()
     base_prefix = Path(sys.base_prefix).resolve()
     import bpkit
@@ -130,7 +141,8 @@ def bwrap_command(bwrap, stage, limits, python):
         # only the capabilities to do that, and drops them with its uid.
         isolate = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
                    "--unshare-cgroup-try", "--cap-drop", "ALL", "--cap-add", "CAP_SETUID",
-                   "--cap-add", "CAP_SETGID"]
+                   "--cap-add", "CAP_SETGID"] + (
+            ["--cap-add", "CAP_SYS_ADMIN", "--cap-add", "CAP_NET_ADMIN"] if zygote else [])
     else:
         isolate = ["--unshare-all", "--cap-drop", "ALL"]
     cmd = [bwrap, *isolate, "--die-with-parent", "--new-session", "--proc", "/proc",

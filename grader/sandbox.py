@@ -16,12 +16,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader import zygote
 from grader.channel import Channel, RemoteError, SandboxDied  # noqa: F401 (re-exported)
 from grader.confine import Cgroup
 from grader.isolation import (SANDBOX_HOME, SANDBOX_STAGE, WORKER, MiB, bwrap_available,
                               isolation_warning)  # noqa: F401 (re-exported)
 from grader.isolation import (bwrap_command, closing, finish_at_exit, finish_closing, kill,
-                              process_tree, sandbox_uid, sweep_private_folders, write_stage)
+                              process_tree, sandbox_uid, sweep_private_folders, worker_environment,
+                              write_stage)
 
 
 @dataclass
@@ -128,6 +130,11 @@ class Sandbox:
 
     def start(self):
         self.stop()
+        if self.cgroup is None and self.generation == 0:
+            # the whole submission's memory (its tmpfs too), processes and one CPU at most
+            self.cgroup = Cgroup.create(self.limits.memory, self.limits.processes)
+        if self._start_forked():
+            return
         home, stage = self._prepare()
         ours, theirs = socket.socketpair()
         rlimits = self.limits.rlimits()
@@ -139,15 +146,9 @@ class Sandbox:
             cmd = bwrap_command(self.bwrap, self.private / "stage", self.limits, python) + argv
         else:
             cmd = [python, "-I", str(WORKER)] + argv
-        if self.cgroup is None and self.generation == 0:
-            # the whole submission's memory (its tmpfs too), processes and one CPU at most
-            self.cgroup = Cgroup.create(self.limits.memory, self.limits.processes)
         if self.cgroup is not None:
             cmd = self.cgroup.wrap(cmd)
-        env = {"PATH": "/usr/bin:/bin", "HOME": home, "LANG": "C.UTF-8",
-               "MPLBACKEND": "Agg", "BPKIT_HEADLESS": "1", "MPLCONFIGDIR": f"{home}/.matplotlib",
-               "IPYTHONDIR": f"{home}/.ipython", "PYTHONHASHSEED": "0",
-               "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+        env = worker_environment(home)
         # the log is the grader's file in the grader's folder, which the sandbox never sees
         with open(self.private / "worker.log", "ab") as log:
             try:
@@ -157,6 +158,35 @@ class Sandbox:
                     pass_fds=(theirs.fileno(),), start_new_session=True)
             finally:
                 theirs.close()
+        self._connect(ours)
+
+    def _start_forked(self):
+        """Start the worker as a child of this process's zygote (grader.zygote), confined as
+        a new bubblewrap would confine it; False where there is no zygote."""
+        if not (self.bwrap and self.cgroup is not None and zygote.wanted()
+                and sum(len(data) for data in self.files.values()) <= zygote.MAX_FILES):
+            return False
+        found = zygote.get(self.bwrap, self.limits)
+        if found is None:
+            return False
+        self._prepare()
+        ours, theirs = socket.socketpair()
+        rlimits = dict(self.limits.rlimits(), run_as=sandbox_uid())
+        with open(self.private / "worker.log", "ab") as log:
+            try:
+                inner = found.spawn(theirs.fileno(), log.fileno(), self.cgroup.procs_files(),
+                                    self.files, self.limits, rlimits)
+            except zygote.ZygoteFailed:
+                ours.close()
+                return False
+            finally:
+                theirs.close()
+        self.proc = zygote.Child(found, inner, self.cgroup)
+        self._connect(ours)
+        return True
+
+    def _connect(self, ours):
+        """The channel to the worker just started, once it says it is ready."""
         self.generation += 1
         self.main = Channel(ours, self.clock, self._main_lost, self._death_reason, self.watch)
         try:
@@ -235,14 +265,20 @@ class Sandbox:
         self.snapshots, self.known = [], set()
         if self.proc is None:
             return
-        kill(process_tree(self.proc.pid))
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        self._kill_worker()
         self.proc.wait()  # bwrap's pid namespace ends with it: its processes go too
         if self.cgroup is not None:
             self.cgroup.kill()  # and anything that was outside it (no bubblewrap)
+
+    def _kill_worker(self):
+        if self.proc.pid is not None:
+            kill(process_tree(self.proc.pid))
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        if isinstance(self.proc, zygote.Child):
+            self.cgroup.kill()  # the zygote reaps the outermost process when it is gone
 
     def close(self):
         """Kill every process now; remove the cgroup and the private folder once they are gone,
@@ -251,11 +287,7 @@ class Sandbox:
             if channel is not None:
                 channel.close()
         if self.proc is not None:
-            kill(process_tree(self.proc.pid))
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+            self._kill_worker()
         finish_closing()
         finish_at_exit()
         closing.append((self.proc, self.cgroup, self.private))
