@@ -99,3 +99,40 @@ def test_the_gradebook_total_after_hand_grading_is_what_nbgrader_export_gives(gr
     assert float(rows["bob"]["score"]) == 2.0 and float(rows["bob"]["max_score"]) == 5.0
     graded_nb = nbformat.read(root / "autograded" / "alice" / "hw" / "hw.ipynb", 4)
     assert any("partial derivative per weight" in c.source for c in graded_nb.cells)
+
+
+def test_the_feedback_page_shows_the_hand_grade_and_comment_once_given(graded, tmp_path):
+    root, results = graded
+    # alice's answer as a student could write it: markup that must stay text on her page
+    results = {k: dict(v) for k, v in results.items()}
+    folder = root / "submitted" / "alice" / "hw"
+    nb = nbformat.read(folder / "hw.ipynb", 4)
+    answer = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "q_shape")
+    kept, answer.source = answer.source, "<script>alert(1)</script> one slope per weight"
+    nbformat.write(nb, folder / "hw.ipynb")
+    try:
+        gradebook.record(root, list(results.values()), root / "submitted", root / "solutions")
+        with gradebook.opened(root) as gb:  # not graded by hand yet (whatever ran before)
+            grade = gb.find_grade("q_shape", "hw", "hw", "alice")
+            grade.manual_score, grade.needs_manual_grade = None, True
+            gb.db.commit()
+        gradebook.record(root, list(results.values()), root / "submitted", root / "solutions")
+        page = (root / "feedback" / "alice" / "hw" / "hw.html").read_text()
+        assert "needs manual grading" in page and "? / 3.0" in page
+        assert "<script>alert" not in page and "&lt;script&gt;alert(1)" in page
+        assert "<strong>Question.</strong>" in page  # the course's own markdown, rendered
+        assert "double: 2x" in page and "2.0 / 2.0" in page  # each exercise by its name
+        with gradebook.opened(root) as gb:
+            grade = gb.find_grade("q_shape", "hw", "hw", "alice")
+            grade.manual_score, grade.needs_manual_grade = 1.5, False
+            gb.find_comment("q_shape", "hw", "hw", "alice").manual_comment = "Say why: a scalar."
+            gb.db.commit()
+        assert gradebook.generate_feedback(root, source_dir=root / "solutions") == {"hw": 2}
+        page = (root / "feedback" / "alice" / "hw" / "hw.html").read_text()
+        assert "1.5 / 3.0" in page and "Say why: a scalar." in page
+        assert "needs manual grading" not in page
+        assert (root / "feedback" / "alice" / "hw" / "timestamp.txt").is_file() or not (
+            root / "autograded" / "alice" / "hw" / "timestamp.txt").is_file()
+    finally:
+        answer.source = kept
+        nbformat.write(nb, folder / "hw.ipynb")
