@@ -38,8 +38,9 @@ c.CourseDirectory.release_directory = "notebooks"
 """
 
 
-def run(cmd, cwd):
-    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
+def run(cmd, cwd, **extra_env):
+    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"],
+               **extra_env)
     started = time.perf_counter()
     done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     if done.returncode not in (0, 1):
@@ -110,9 +111,11 @@ def whole_class(n):
 
 def workflow(n):
     """The instructor's whole pipeline on an nbgrader course of n students x every notebook,
-    in seconds per step: release (generate_assignment), the trusted autograde into the
-    gradebook (2 workers), and the feedback pages (nbgrader's generate_feedback, serial and by
-    `python -m grader generate-feedback`)."""
+    in seconds per step: release (generate_assignment); the trusted autograde into the gradebook
+    (2 workers), which also writes the feedback pages, with each worker forked from the zygote
+    and, as the baseline, each in a bubblewrap of its own (BPGRADER_ZYGOTE=0); the feedback
+    pages by nbgrader's generate_feedback, one assignment after another (the baseline), and
+    written again by `python -m grader generate-feedback` (after manual grading)."""
     assignments = sorted(p.name for p in SOLUTIONS.iterdir() if p.is_dir())
     base = Path(tempfile.mkdtemp(prefix="bp-bench-workflow-"))
     (base / "nbgrader_config.py").write_text(CONFIG.format(root=str(base)))
@@ -120,21 +123,26 @@ def workflow(n):
     steps = {"release_s": sum(run([sys.executable, "-m", "nbgrader", "generate_assignment", a],
                                   base) for a in assignments)}
     make_class(base, n)
-    steps["autograde_gradebook_s"] = run(
-        [sys.executable, "-m", "grader", "autograde", str(base / "submitted"), "--out",
-         str(base / "results"), "--workers", "2", "--gradebook", "--course", str(base)], ROOT)
-    # nbgrader's own command, one assignment after another (the baseline), then ours: the same
-    # command, one process per assignment on every core
+    grade = [sys.executable, "-m", "grader", "autograde", str(base / "submitted"), "--workers",
+             "2", "--gradebook", "--course", str(base), "--force"]
+    steps["autograde_gradebook_no_zygote_s"] = run(
+        grade + ["--out", str(base / "results-baseline")], ROOT, BPGRADER_ZYGOTE="0")
+    shutil.rmtree(base / "feedback")
+    steps["autograde_gradebook_s"] = run(grade + ["--out", str(base / "results")], ROOT)
+    pages = len(list(base.glob("feedback/*/*/*.html")))
     steps["nbgrader_generate_feedback_serial_s"] = sum(
         run([sys.executable, "-m", "nbgrader", "generate_feedback", a, "--force"], base)
         for a in assignments)
     steps["generate_feedback_s"] = run(
         [sys.executable, "-m", "grader", "generate-feedback", "--course", str(base)], ROOT)
-    pages = len(list(base.glob("feedback/*/*/*.html")))
     shutil.rmtree(base, ignore_errors=True)
-    total = steps["autograde_gradebook_s"] + steps["generate_feedback_s"]
+    total = steps["autograde_gradebook_s"]
     return {f"workflow_{n}_students": n, f"workflow_{n}_notebooks": n * len(assignments),
-            f"workflow_{n}_feedback_pages": pages, **{f"workflow_{n}_{k}": v for k, v in steps.items()},
+            f"workflow_{n}_feedback_pages_written_by_autograde": pages,
+            **{f"workflow_{n}_{k}": v for k, v in steps.items()},
+            f"workflow_{n}_zygote_speedup": steps["autograde_gradebook_no_zygote_s"] / total,
+            f"workflow_{n}_feedback_speedup": steps["nbgrader_generate_feedback_serial_s"]
+            / steps["generate_feedback_s"],
             f"workflow_{n}_grade_and_feedback_s": total,
             f"workflow_{n}_projected_200_min": total * 200 / n / 60}
 

@@ -70,7 +70,8 @@ def _outputs(cell):
                              f"src='data:image/png;base64,{e(png.replace(chr(10), ''))}'>")
             elif "text/plain" in data:
                 text = data["text/plain"]
-                parts.append(f"<pre class='out'>{e(''.join(text) if isinstance(text, list) else str(text))}</pre>")
+                text = "".join(text) if isinstance(text, list) else str(text)
+                parts.append(f"<pre class='out'>{e(text)}</pre>")
     return "".join(parts)
 
 
@@ -79,7 +80,9 @@ def page_html(nb, released_markdown, info):
     markdown sources, `info` what the gradebook holds (see gradebook_info)."""
     e = html.escape
     grades, comments = info["grades"], info["comments"]
-    labels, said, section = {}, {}, None  # each exercise by its name and section: no cell numbers in Lab
+    # each exercise by its name and section (JupyterLab shows no cell numbers), and what its
+    # check said
+    labels, said, section = {}, {}, None
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             section = heading(cell.source) or section

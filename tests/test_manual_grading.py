@@ -107,7 +107,8 @@ def test_the_feedback_page_shows_the_hand_grade_and_comment_once_given(graded, t
     results = {k: dict(v) for k, v in results.items()}
     folder = root / "submitted" / "alice" / "hw"
     nb = nbformat.read(folder / "hw.ipynb", 4)
-    answer = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "q_shape")
+    answer = next(c for c in nb.cells
+                  if c.metadata.get("nbgrader", {}).get("grade_id") == "q_shape")
     kept, answer.source = answer.source, "<script>alert(1)</script> one slope per weight"
     nbformat.write(nb, folder / "hw.ipynb")
     try:
