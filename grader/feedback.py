@@ -142,6 +142,13 @@ def page_html(nb, released_markdown, info):
     return "".join(parts)
 
 
+def labels(specs):
+    """{notebook: {grade_id: what the exercise is}} of one assignment's specs."""
+    return {name: {**{g: t.description for g, t in s.tests.items()},
+                   **{g: m.description for g, m in s.manual.items()}}
+            for name, s in specs.items()}
+
+
 def gradebook_info(gb, student, assignment, notebook, labels):
     """The scores and comments of one notebook of one submission, as the gradebook has them;
     labels: {grade_id: what the exercise is} (the spec's descriptions)."""

@@ -109,9 +109,8 @@ def register(course, assignments, specs_by_assignment, source_dir):
 
 
 def generate_feedback(course, assignments=None, source_dir=None):
-    """Write again the feedback page of every autograded notebook (of `assignments`), with the
-    gradebook's scores now: after manual grading, the grades and comments a person gave.
-    Returns {assignment: pages}; raises GradebookError naming what is missing."""
+    """Write again the feedback page of every autograded notebook (of `assignments`) with the
+    gradebook's scores now (hand grades, comments). {assignment: pages}, or GradebookError."""
     course = Path(course).resolve()
     graded = sorted({p.name for p in course.glob("autograded/*/*") if p.is_dir()})
     if not graded:
@@ -131,18 +130,13 @@ def generate_feedback(course, assignments=None, source_dir=None):
 def write_feedback(course, items, source_dir, released=None):
     """The feedback page of each (student, assignment, notebook) in `items`, from autograded/
     and the gradebook (grader.feedback); released: {path: student version}, read once."""
-    from grader import feedback
-    from grader import spec as spec_mod
-    released = {} if released is None else released
-    labels = {}
+    from grader import feedback, spec as spec_mod
+    released, labels = {} if released is None else released, {}
     with opened(course) as gb:
         for student, assignment, notebook in items:
             if assignment not in labels:
-                specs = spec_mod.load_assignment(Path(source_dir) / assignment)
-                labels[assignment] = {
-                    name: {**{g: t.description for g, t in s.tests.items()},
-                           **{g: m.description for g, m in s.manual.items()}}
-                    for name, s in specs.items()}
+                labels[assignment] = feedback.labels(
+                    spec_mod.load_assignment(Path(source_dir) / assignment))
             path = Path(source_dir).parent / build.RELEASE.name / assignment / f"{notebook}.ipynb"
             if path not in released:
                 released[path] = nbformat.read(path, as_version=4)

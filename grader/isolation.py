@@ -24,6 +24,8 @@ from grader import confine
 
 WORKER = Path(__file__).with_name("worker.py")
 SANDBOX_WORKER = "/opt/bpgrader/worker.py"
+FORKSERVER = Path(__file__).with_name("forkserver.py")  # the zygote's side (grader.zygote)
+SANDBOX_FORKSERVER = "/opt/bpgrader/forkserver.py"
 SANDBOX_HOME = "/home/student"  # the worker's home and working folder inside the sandbox
 SANDBOX_STAGE = "/opt/bpgrader/stage"  # the staged data files, read-only inside the sandbox
 SANDBOX_LIB = "/opt/bpgrader/lib"  # holds the grader's own bpkit, first on the worker's path
@@ -173,8 +175,10 @@ def bwrap_command(bwrap, stage, limits, python, zygote=False):
             f"{SANDBOX_LIB}/bpkit",
             "--perms", "0755", "--dir", "/home", "--perms", "0777",
             "--size", str(max(limits.disk, MiB)), "--tmpfs", SANDBOX_HOME,
-            "--chdir", SANDBOX_HOME, "--"]
-    return cmd + [python, "-I", SANDBOX_WORKER]
+            "--chdir", SANDBOX_HOME]
+    if zygote:
+        cmd += ["--ro-bind", str(FORKSERVER), SANDBOX_FORKSERVER]
+    return cmd + ["--", python, "-I", SANDBOX_FORKSERVER if zygote else SANDBOX_WORKER]
 
 
 closing = []  # (process, cgroup, private folder) of sandboxes killed, not yet cleaned up

@@ -48,24 +48,6 @@ class SandboxUnavailable(Exception):
     """The worker could not even start: a fault of the grader or the machine, not the student."""
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 class Sandbox:
     """The processes of one notebook of one submission: the worker that runs the student's cells
     (`main`, restartable), and the snapshots forked from it that serve the tests.
@@ -293,16 +275,6 @@ class Sandbox:
         closing.append((self.proc, self.cgroup, self.private))
         self.proc = self.main = self.cgroup = self.private = None
         self.snapshots, self.known = [], set()
-
-
-
-
-
-
-
-
-
-
 
 
 GRACE_EXIT = 2.0  # seconds to wait for the exit status of a worker that closed its channel

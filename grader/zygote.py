@@ -4,7 +4,7 @@ A new Python in a new bubblewrap spends about half a second importing numpy, mat
 and bpkit before a light notebook's first cell can run: a third of its grading. The zygote is one
 such Python per grading process, started once in its own bubblewrap (it sees what a worker sees,
 and nothing of any submission), which has imported all of that and then only forks: each child
-confines itself before any submission's code runs, as a new bubblewrap would (worker.zygote),
+confines itself before any submission's code runs, as a new bubblewrap would (forkserver.py),
 and joins the cgroup the grader made for that submission through files the grader opened.
 
 Used where it can be as strict as a new bubblewrap: as root, with bubblewrap and cgroups. Set
@@ -45,7 +45,7 @@ class Zygote:
         ours, theirs = socket.socketpair()
         cmd = isolation.bwrap_command(bwrap, self.private / "stage", limits, sys.executable,
                                       zygote=True)
-        cmd += ["--zygote", isolation.SANDBOX_STAGE, str(theirs.fileno())]
+        cmd += [isolation.SANDBOX_STAGE, str(theirs.fileno())]
         env = isolation.worker_environment(isolation.SANDBOX_HOME)
         with open(self.private / "zygote.log", "ab") as log:
             try:
