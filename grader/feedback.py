@@ -18,7 +18,7 @@ from pathlib import Path
 import nbformat
 
 from grader import report
-from grader.spec import heading
+from grader.spec import grade_id as cell_grade_id, heading
 
 MATHJAX = ("https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/MathJax.js"
            "?config=TeX-AMS_CHTML-full,Safe")
@@ -33,12 +33,6 @@ pre{background:#f6f6f6;padding:.5rem;white-space:pre-wrap;margin:.3rem 0;overflo
 .label{font-size:.85rem;color:#555}.out{background:#fff;border:1px solid #eee}
 .error{background:#fdeeee}img{max-width:100%}.comment{background:#eef4fd;padding:.4rem .6rem}
 """
-
-
-def _grade_id(cell):
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
-    return grade_id if isinstance(grade_id, str) else None
 
 
 def _points(value):
@@ -86,7 +80,7 @@ def page_html(nb, released_markdown, info):
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             section = heading(cell.source) or section
-        grade_id = _grade_id(cell)
+        grade_id = cell_grade_id(cell)
         if grade_id in grades and grade_id not in labels:
             name = info["labels"].get(grade_id) or grade_id
             labels[grade_id] = name + (f" (section “{section}”)" if section else "")
@@ -118,7 +112,7 @@ def page_html(nb, released_markdown, info):
                      f"-{_points(info['late_penalty'])})</li>")
     parts.append("</ol></div>")
     for cell in nb.cells:
-        grade_id = _grade_id(cell)
+        grade_id = cell_grade_id(cell)
         graded = grade_id in grades
         classes = "cell"
         if graded:

@@ -11,8 +11,8 @@ import sys
 
 sys.path[:0] = ["/opt/bpgrader/lib", "/opt/bpgrader"]  # the grader's bpkit; worker.py beside this
 
-from worker import (apply_limits, describe, drop_privileges, read_frame, serve,  # noqa: E402
-                    unstage, write_frame)
+from worker import (apply_limits, describe, drop_privileges, read_frame, reap,  # noqa: E402
+                    serve, unstage, write_frame)
 
 # Linux constants (sched.h, sys/mount.h, sys/prctl.h)
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
@@ -88,14 +88,7 @@ def zygote(fd):
     statuses = {}
     write_frame(fd, {"ok": True, "ready": True})
     while True:
-        while True:  # collect the children that ended, with how they ended
-            try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if pid == 0:
-                break
-            statuses[pid] = os.waitstatus_to_exitcode(status)
+        statuses.update(reap())  # the children that ended, with how they ended
         if not select.select([fd], [], [], 0.02)[0]:
             continue
         try:

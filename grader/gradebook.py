@@ -23,6 +23,7 @@ from pathlib import Path
 import nbformat
 
 from grader import build, report, submission
+from grader.spec import grade_id as cell_grade_id
 
 ROOT = build.ROOT
 TIMESTAMP_BYTES = 4096
@@ -238,13 +239,6 @@ def _write_autograded(course, result, submissions, source_dir, released):
             report.write_atomic(target / name, data.decode("utf-8", errors="replace"))
 
 
-def _grade_id(cell):
-    meta = cell.get("metadata", {}) if isinstance(cell, dict) else {}
-    nbgrader = meta.get("nbgrader", {}) if isinstance(meta, dict) else {}
-    grade_id = nbgrader.get("grade_id") if isinstance(nbgrader, dict) else None
-    return grade_id if isinstance(grade_id, str) else None
-
-
 def _source(cell):
     source = cell.get("source", "")
     return "".join(s for s in source if isinstance(s, str)) if isinstance(source, list) \
@@ -255,13 +249,13 @@ def autograded_notebook(released, student_nb, graded):
     """The notebook the formgrader and the feedback show: the student's cells in their order,
     read-only and grade cells from the student version `released`, answers from the student,
     and each grade cell's public message as its output. student_nb may be None (unreadable)."""
-    cells_by_id = {_grade_id(c): c for c in released.cells if _grade_id(c)}
+    cells_by_id = {cell_grade_id(c): c for c in released.cells if cell_grade_id(c)}
     tests = {t["grade_id"]: t for t in graded["tests"]}
     used, cells = set(), []
     for cell in (student_nb or {}).get("cells", []):
         if not isinstance(cell, dict):
             continue
-        grade_id = _grade_id(cell)
+        grade_id = cell_grade_id(cell)
         if grade_id in cells_by_id and grade_id not in used:
             used.add(grade_id)
             cells.append(_trusted_cell(cells_by_id[grade_id], cell, tests.get(grade_id)))

@@ -62,17 +62,23 @@ def sandbox_uid():
     return 1_000_000_000 + ((os.getpid() & 0x3FFFFF) << 8) + (next(_counter) & 0xFF)
 
 
+def parent_pid(pid):
+    """The parent of a process, from /proc/PID/stat, or None if it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            data = handle.read()
+        return int(data[data.rindex(b")") + 2:].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def process_tree(root):
     """{host pid: pid inside the sandbox's pid namespace} of `root` and all its descendants."""
     parents = {}
     for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                with open(f"/proc/{name}/stat", "rb") as handle:
-                    data = handle.read()
-            except OSError:
-                continue
-            parents.setdefault(int(data[data.rindex(b")") + 2:].split()[1]), []).append(int(name))
+        parent = parent_pid(name) if name.isdigit() else None
+        if parent is not None:
+            parents.setdefault(parent, []).append(int(name))
     tree, todo = {}, [root]
     while todo:
         pid = todo.pop()

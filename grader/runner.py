@@ -27,7 +27,8 @@ import numpy as np
 import bpkit.checks
 from grader import sandbox, wire
 from grader.channel import RemoteError, SandboxDied
-from grader.spec import cell_source, heading, manual_answers, nbgrader_meta
+from grader.spec import cell_source, heading, manual_answers
+from grader.spec import grade_id as cell_grade_id
 
 TEST_PREAMBLE = {"np": np, "numpy": np, "math": math,
                  **{name: getattr(bpkit.checks, name) for name in bpkit.checks.__all__}}
@@ -119,8 +120,7 @@ def plan_cells(spec, nb):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
         source = cell_source(cell)
-        grade_id = nbgrader_meta(cell).get("grade_id")
-        grade_id = grade_id if isinstance(grade_id, str) else None
+        grade_id = cell_grade_id(cell)
         if grade_id not in trusted:
             grade_id = visible_tests.get(source.strip())
         if grade_id in trusted and grade_id not in seen:

@@ -97,12 +97,17 @@ class Sandbox:
                 self.stop()
         return self.exhausted
 
-    def _prepare(self):
-        """A fresh home for this start: in bubblewrap a new tmpfs that the worker fills from the
-        read-only stage; without it a new folder that the grader fills before the worker runs."""
+    def _private_folder(self):
+        """The grader's own folder for this sandbox (the log, the stage), made on first use."""
         if self.private is None:
             sweep_private_folders()
             self.private = Path(tempfile.mkdtemp(prefix=f"bpgrade-{os.getpid()}-"))
+        return self.private
+
+    def _prepare(self):
+        """A fresh home for this start: in bubblewrap a new tmpfs that the worker fills from the
+        read-only stage; without it a new folder that the grader fills before the worker runs."""
+        if not (self._private_folder() / "stage").exists():
             write_stage(self.private / "stage", self.files)
         if self.bwrap:
             return SANDBOX_HOME, SANDBOX_STAGE
@@ -151,7 +156,7 @@ class Sandbox:
         found = zygote.get(self.bwrap, self.limits)
         if found is None:
             return False
-        self._prepare()
+        self._private_folder()  # for the log only: the data files go with the request
         ours, theirs = socket.socketpair()
         rlimits = dict(self.limits.rlimits(), run_as=sandbox_uid())
         with open(self.private / "worker.log", "ab") as log:

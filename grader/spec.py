@@ -72,6 +72,14 @@ def nbgrader_meta(cell):
     return meta if isinstance(meta, dict) else {}
 
 
+def grade_id(cell):
+    """The cell's nbgrader grade_id, or None (whatever a submission put in its metadata)."""
+    meta = cell.get("metadata", {}) if isinstance(cell, dict) else {}
+    nbgrader = meta.get("nbgrader", {}) if isinstance(meta, dict) else {}
+    found = nbgrader.get("grade_id") if isinstance(nbgrader, dict) else None
+    return found if isinstance(found, str) else None
+
+
 def cell_source(cell):
     source = cell.get("source", "")
     return "".join(source) if isinstance(source, list) else str(source)

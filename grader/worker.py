@@ -292,14 +292,17 @@ def serve(fd):
 
 def reap():
     """Collect children that ended (the grader kills what a cell leaves running): a zombie would
-    hold one of the submission's processes until its parent waits for it."""
+    hold one of the submission's processes until its parent waits for it. Returns {pid: exit
+    status, or -signal} of those collected."""
+    ended = {}
     while True:
         try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
+            pid, status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
-            return
+            return ended
         if pid == 0:
-            return
+            return ended
+        ended[pid] = os.waitstatus_to_exitcode(status)
 
 
 def snapshot(fd):

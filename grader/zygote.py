@@ -177,12 +177,7 @@ def outer_pid(cgroup_pids):
     whose parent is not in it."""
     members = set(cgroup_pids)
     for pid in members:
-        try:
-            with open(f"/proc/{pid}/stat", "rb") as handle:
-                data = handle.read()
-            parent = int(data[data.rindex(b")") + 2:].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        if parent not in members:
+        parent = isolation.parent_pid(pid)
+        if parent is not None and parent not in members:
             return pid
     return None
