@@ -11,6 +11,7 @@ generate-feedback`).
 Everything the submission wrote is escaped; only the course's own markdown (a cell identical to
 one of the released notebook) is rendered as HTML.
 """
+import functools
 import html
 import os
 from pathlib import Path
@@ -41,10 +42,14 @@ def _points(value):
 
 def _markdown(source, trusted):
     """The course's own markdown as HTML (maths left to MathJax); anything else escaped."""
-    if trusted:
-        from nbconvert.filters.markdown_mistune import markdown2html_mistune
-        return markdown2html_mistune(source)
-    return f"<pre>{html.escape(source)}</pre>"
+    return _course_markdown(source) if trusted else f"<pre>{html.escape(source)}</pre>"
+
+
+@functools.lru_cache(maxsize=4096)
+def _course_markdown(source):
+    """Rendered once per process: every student's page shows the same course markdown."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+    return markdown2html_mistune(source)
 
 
 def _outputs(cell):
@@ -159,11 +164,13 @@ def gradebook_info(gb, student, assignment, notebook, labels):
             "comments": comments, "labels": labels}
 
 
-def write(course, gb, student, assignment, notebook, released, labels):
-    """Write feedback/<student>/<assignment>/<notebook>.html from autograded/ and the
-    gradebook; released: the student version of the notebook (its markdown is the course's)."""
+def write(course, gb, student, assignment, notebook, released, labels, nb=None):
+    """Write feedback/<student>/<assignment>/<notebook>.html from autograded/ (or `nb`, the
+    autograded notebook just written there) and the gradebook; released: the student version
+    of the notebook (its markdown is the course's)."""
     course = Path(course)
-    nb = nbformat.read(course / "autograded" / student / assignment / f"{notebook}.ipynb", 4)
+    if nb is None:
+        nb = nbformat.read(course / "autograded" / student / assignment / f"{notebook}.ipynb", 4)
     markdown = {c.source for c in released.cells if c.cell_type == "markdown"}
     info = gradebook_info(gb, student, assignment, notebook, labels)
     target = course / "feedback" / student / assignment / f"{notebook}.html"

@@ -21,6 +21,7 @@ import warnings
 from pathlib import Path
 
 import nbformat
+from nbformat.corpus.words import generate_corpus_id as random_cell_id
 
 from grader import build, report, submission
 from grader.spec import grade_id as cell_grade_id
@@ -128,9 +129,10 @@ def generate_feedback(course, assignments=None, source_dir=None):
     return {a: sum(1 for item in items if item[1] == a) for a in todo}
 
 
-def write_feedback(course, items, source_dir, released=None):
+def write_feedback(course, items, source_dir, released=None, merged=None):
     """The feedback page of each (student, assignment, notebook) in `items`, from autograded/
-    and the gradebook (grader.feedback); released: {path: student version}, read once."""
+    and the gradebook (grader.feedback); released: {path: student version}, read once;
+    merged: {item: autograded notebook} just written (the others are read from autograded/)."""
     from grader import feedback, spec as spec_mod
     released, labels = {} if released is None else released, {}
     with opened(course) as gb:
@@ -142,7 +144,8 @@ def write_feedback(course, items, source_dir, released=None):
             if path not in released:
                 released[path] = nbformat.read(path, as_version=4)
             feedback.write(course, gb, student, assignment, notebook, released[path],
-                           labels[assignment].get(notebook, {}))
+                           labels[assignment].get(notebook, {}),
+                           (merged or {}).get((student, assignment, notebook)))
 
 
 def read_timestamp(folder):
@@ -172,6 +175,7 @@ def record(course, results, submissions, source_dir):
     names = sorted({r["assignment"] for r in graded})
     specs = {a: spec_mod.load_assignment(Path(source_dir) / a) for a in names}
     register(course, names, specs, source_dir)
+    late = []  # submissions after their due date: nbgrader's plugin sets their penalty
     with opened(course) as gb:
         for result in graded:
             student, assignment = result["student_id"], result["assignment"]
@@ -198,15 +202,21 @@ def record(course, results, submissions, source_dir):
                             grade.needs_manual_grade = grade.manual_score is None
                         else:
                             grade.auto_score, grade.needs_manual_grade = 0.0, False
+            if found.total_seconds_late > 0:
+                late.append(result)
+            else:  # what AssignLatePenalties does for a submission on time
+                for notebook in found.notebooks:
+                    notebook.late_submission_penalty = None
             gb.db.commit()
-    config, released = course_config(course), {}  # released: each student version read once
-    for result in graded:
+    config, released, merged = course_config(course), {}, {}  # each student version read once
+    for result in late:
         _assign_late_penalties(course, result, config)
-        _write_autograded(course, result, submissions, source_dir, released)
+    for result in graded:
+        merged.update(_write_autograded(course, result, submissions, source_dir, released))
     # the pages release_feedback sends, as the class is graded (written again after manual
     # grading by generate_feedback)
     write_feedback(course, [(r["student_id"], r["assignment"], nb["notebook"]) for r in graded
-                            for nb in r["notebooks"]], source_dir, released)
+                            for nb in r["notebooks"]], source_dir, released, merged)
     return notes
 
 
@@ -220,7 +230,8 @@ def _assign_late_penalties(course, result, config):
 
 
 def _write_autograded(course, result, submissions, source_dir, released):
-    student, assignment = result["student_id"], result["assignment"]
+    """Write the submission's autograded notebooks; {(student, assignment, notebook): it}."""
+    student, assignment, written = result["student_id"], result["assignment"], {}
     target = Path(course) / "autograded" / student / assignment
     release = Path(source_dir).parent / build.RELEASE.name / assignment
     for nb in result["notebooks"]:
@@ -231,12 +242,14 @@ def _write_autograded(course, result, submissions, source_dir, released):
             released[path] = nbformat.read(path, as_version=4)
         merged = autograded_notebook(released[path], student_nb, nb)
         report.write_atomic(target / f"{nb['notebook']}.ipynb", nbformat.writes(merged))
+        written[student, assignment, nb["notebook"]] = merged
     # as nbgrader's autograde does: release_feedback finds the submission by its secret
     for name in ("timestamp.txt", "submission_secret.txt"):
         data, _ = submission.read_regular_file(Path(submissions) / student / assignment / name,
                                                TIMESTAMP_BYTES)
         if data is not None:
             report.write_atomic(target / name, data.decode("utf-8", errors="replace"))
+    return written
 
 
 def _source(cell):
@@ -261,15 +274,21 @@ def autograded_notebook(released, student_nb, graded):
             cells.append(_trusted_cell(cells_by_id[grade_id], cell, tests.get(grade_id)))
         elif cell.get("cell_type") in ("code", "markdown"):
             # a cell the student added (or a copy of a graded one): shown, never graded
-            make = nbformat.v4.new_code_cell if cell["cell_type"] == "code" \
-                else nbformat.v4.new_markdown_cell
-            cells.append(make(_source(cell)))
+            cells.append(_new_cell(cell["cell_type"], _source(cell)))
     for grade_id, cell in cells_by_id.items():  # a graded cell the student deleted
         if grade_id not in used:
             cells.append(_trusted_cell(cell, None, tests.get(grade_id)))
     merged = nbformat.v4.new_notebook(metadata=released.metadata)
     merged.cells = cells
     return merged
+
+
+def _new_cell(kind, source):
+    """A cell as nbformat.v4.new_*_cell makes it, without validating each (the notebook is
+    validated once, when it is written)."""
+    extra = {"execution_count": None, "outputs": []} if kind == "code" else {}
+    return nbformat.from_dict({"cell_type": kind, "id": random_cell_id(), "metadata": {},
+                               "source": source, **extra})
 
 
 def _trusted_cell(released_cell, student_cell, test):
@@ -288,7 +307,9 @@ def _message_output(test):
     """The grade cell's output in the autograded notebook: its public message, never a test."""
     points = f"{test['points']:g} / {test['max_points']:g} points"
     if test["passed"]:
-        return nbformat.v4.new_output("stream", name="stdout", text=f"✓ passed ({points})\n")
+        return nbformat.from_dict({"output_type": "stream", "name": "stdout",
+                                   "text": f"✓ passed ({points})\n"})
     message = test.get("message") or "failed"
-    return nbformat.v4.new_output("error", ename="Not yet", evalue=f"{message} ({points})",
-                                  traceback=[f"{message} ({points})"])
+    return nbformat.from_dict({"output_type": "error", "ename": "Not yet",
+                               "evalue": f"{message} ({points})",
+                               "traceback": [f"{message} ({points})"]})
