@@ -6,8 +6,9 @@ process, against proxies for the exercise functions: the test's expected values 
 never enter the sandbox, and only plain values come out of it.
 
 Three phases keep the hidden tests' inputs out of everything the student sees:
-1. every cell runs in the worker, and at each grade cell the worker is forked: the snapshot holds
-   the notebook's state at that cell. All the student will see of their cells is recorded now,
+1. every cell up to the last grade cell runs in the worker (what follows it cannot change a
+   grade), and at each grade cell the worker is forked: the snapshot holds the notebook's state
+   at that cell. All the student will see of their cells is recorded now,
    before any test has sent anything into the sandbox;
 2. each grade cell's visible checks run against its snapshot (inputs the student can read);
 3. then its hidden tests. What the student sees of a hidden test's failure is built from the
@@ -155,7 +156,16 @@ def plan_cells(spec, nb):
         else:
             steps.append(TestStep(cell.grade_id))
         steps += [CodeStep(s, label) for s, label in attached.get(cell.grade_id, [])]
-    return steps, notes
+    return without_tail(steps), notes
+
+
+def without_tail(steps):
+    """The steps up to the last grade cell: what runs after it cannot change a grade (each test
+    runs on the snapshot taken at its own cell), so the demonstrations that end a notebook are
+    not run when grading (a quarter of the course's grading time). A plan without a test is
+    kept whole."""
+    last = max((i for i, step in enumerate(steps) if isinstance(step, TestStep)), default=None)
+    return steps if last is None else steps[:last + 1]
 
 
 HIDDEN_FAILURE = ("It fails on a hidden test (inputs you cannot see; what the code did with them "
