@@ -85,7 +85,7 @@ def cmd_check(args):
 
 
 def cmd_autograde(args):
-    from grader import batch
+    from grader import batch, gradebook
     submissions = Path(args.submissions)
     if not submissions.is_dir():
         return fail(f"{submissions} is not a folder. Give the folder laid out as nbgrader's "
@@ -102,10 +102,25 @@ def cmd_autograde(args):
             executor = Client(args.scheduler, timeout=30).get_executor()
         except OSError as exc:
             return fail(f"cannot reach the Dask scheduler at {args.scheduler} ({exc}).")
-    results, skipped = batch.autograde(submissions.resolve(), Path(args.out), build_mod.SOURCE,
-                                       workers=args.workers, limits=limits_from(args),
-                                       isolation=args.isolation, only=args.assignment,
-                                       force=args.force, executor=executor)
+    recorder, course = None, Path(args.course or submissions.resolve().parent)
+    if args.gradebook:  # the gradebook fills as the class is graded
+        jobs, _ = batch.find_jobs(submissions.resolve(), set(build_mod.assignments()),
+                                  args.assignment)
+        recorder = gradebook.Recorder(course, submissions.resolve(), build_mod.SOURCE)
+    try:
+        if recorder:
+            recorder.start(sorted({job.assignment for job in jobs}))
+        results, skipped = batch.autograde(
+            submissions.resolve(), Path(args.out), build_mod.SOURCE, workers=args.workers,
+            limits=limits_from(args), isolation=args.isolation, only=args.assignment,
+            force=args.force, executor=executor, on_result=recorder.add if recorder else None)
+        if recorder:
+            recorder.add_rest(results)  # those kept from an earlier run
+    except gradebook.GradebookError as exc:
+        return fail(str(exc))
+    finally:
+        if recorder:
+            recorder.close()
     for note in skipped:
         print(f"skipped {note}", file=sys.stderr)
     errors = [r for r in results if r["status"] == "grader-error"]
@@ -114,14 +129,8 @@ def cmd_autograde(args):
     if results:
         from grader.class_report import write_class_report
         print(f"class report: {write_class_report(args.out, results)}")
-    if args.gradebook:
-        from grader import gradebook
-        course = Path(args.course or submissions.resolve().parent)
-        try:
-            notes = gradebook.record(course, results, submissions.resolve(), build_mod.SOURCE)
-        except gradebook.GradebookError as exc:
-            return fail(str(exc))
-        for note in notes:
+    if recorder:
+        for note in recorder.notes:
             print(f"gradebook: {note}", file=sys.stderr)
         print(f"wrote the trusted grades into {course / 'gradebook.db'} and the graded "
               f"notebooks into {course / 'autograded'}/ (the formgrader's view)")

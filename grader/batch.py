@@ -103,8 +103,10 @@ def _duration(seconds):
 
 
 def autograde(submissions, out, source_dir, workers=None, limits=None, isolation="auto",
-              only=None, force=False, executor=None, stream=sys.stderr):
-    """Grade every submission; returns (results, skipped notes)."""
+              only=None, force=False, executor=None, stream=sys.stderr, on_result=None):
+    """Grade every submission; returns (results, skipped notes). on_result(result), if given,
+    is called with each result as it is written (the gradebook fills while the class is
+    graded)."""
     source_dir, out = Path(source_dir), Path(out)
     specs = {a: spec.load_assignment(source_dir / a) for a in
              sorted(p.name for p in source_dir.iterdir() if p.is_dir())}
@@ -128,7 +130,10 @@ def autograde(submissions, out, source_dir, workers=None, limits=None, isolation
         futures = {pool.submit(grade_job, job, specs[job.assignment], limits, isolation): job
                    for job in todo}
         for future in cf.as_completed(futures):
-            report.write_result(out, future.result())
+            result = future.result()
+            report.write_result(out, result)
+            if on_result is not None:
+                on_result(result)
             finished += 1
             _progress(finished, len(jobs), resumed, started, stream)
     finally:

@@ -7,12 +7,9 @@ own `AssignLatePenalties` with the plugin the course configures, and each notebo
 `autograded/<student>/<assignment>/` as nbgrader lays it out, so that the formgrader, `nbgrader
 export`, `generate_feedback` and `release_feedback` show exactly the grades of grades.csv.
 
-The autograded notebook is the student's own cells (answers and cells they added) with nbgrader's
-read-only and grade cells restored from the student version (never the hidden tests), and under
-each grade cell the public message of its check: what the student sees in the feedback.
+The autograded notebook is built by grader.autograded.
 """
 import contextlib
-import json
 import os
 import subprocess
 import sys
@@ -21,10 +18,9 @@ import warnings
 from pathlib import Path
 
 import nbformat
-from nbformat.corpus.words import generate_corpus_id as random_cell_id
 
 from grader import build, report, submission
-from grader.spec import grade_id as cell_grade_id
+from grader.autograded import autograded_notebook
 
 ROOT = build.ROOT
 TIMESTAMP_BYTES = 4096
@@ -129,13 +125,15 @@ def generate_feedback(course, assignments=None, source_dir=None):
     return {a: sum(1 for item in items if item[1] == a) for a in todo}
 
 
-def write_feedback(course, items, source_dir, released=None, merged=None):
+def write_feedback(course, items, source_dir, released=None, merged=None, gb=None, labels=None):
     """The feedback page of each (student, assignment, notebook) in `items`, from autograded/
-    and the gradebook (grader.feedback); released: {path: student version}, read once;
-    merged: {item: autograded notebook} just written (the others are read from autograded/)."""
+    and the gradebook `gb` (else opened here; grader.feedback); released: {path: student
+    version} and labels: {assignment: labels}, each read once; merged: {item: autograded
+    notebook} just written (the others are read from autograded/)."""
     from grader import feedback, spec as spec_mod
-    released, labels = {} if released is None else released, {}
-    with opened(course) as gb:
+    released = {} if released is None else released
+    labels = {} if labels is None else labels
+    with (contextlib.nullcontext(gb) if gb is not None else opened(course)) as gb:
         for student, assignment, notebook in items:
             if assignment not in labels:
                 labels[assignment] = feedback.labels(
@@ -160,64 +158,112 @@ def read_timestamp(folder):
         return None
 
 
-def record(course, results, submissions, source_dir):
-    """Write graded results into the course's gradebook and autograded/; returns notes for the
-    instructor (submissions whose grading failed are left as they were, and named)."""
-    from grader import spec as spec_mod
-    course, submissions = Path(course), Path(submissions)
-    # "missing": no notebook was handed in; nbgrader too gives such a submission 0
-    def recordable(r):
-        return r.get("status") in ("graded", "missing") and bool(r.get("notebooks"))
+def recordable(result):
+    """Whether a result goes to the gradebook ("missing": no notebook was handed in; nbgrader
+    too gives such a submission 0). A submission whose grading failed keeps its earlier grade."""
+    return result.get("status") in ("graded", "missing") and bool(result.get("notebooks"))
 
-    graded = [r for r in results if recordable(r)]
-    notes = [f"{r['student_id']}/{r['assignment']}: {r.get('status')}, not written to the "
-             "gradebook (its earlier grade, if any, stays)" for r in results if not recordable(r)]
-    names = sorted({r["assignment"] for r in graded})
-    specs = {a: spec_mod.load_assignment(Path(source_dir) / a) for a in names}
-    register(course, names, specs, source_dir)
-    late = []  # submissions after their due date: nbgrader's plugin sets their penalty
-    with opened(course) as gb:
-        for result in graded:
-            student, assignment = result["student_id"], result["assignment"]
-            folder = submissions / student / assignment
-            gb.update_or_create_student(student)
-            timestamp = read_timestamp(folder)
-            found = gb.update_or_create_submission(
-                assignment, student, **({"timestamp": timestamp} if timestamp else {}))
-            scores = {(nb["notebook"], t["grade_id"]): t["points"]
-                      for nb in result["notebooks"] for t in nb["tests"]}
-            answered = {(nb["notebook"], m["grade_id"]): m["answered"]
-                        for nb in result["notebooks"] for m in nb.get("manual", [])}
+
+class Recorder:
+    """Writes each graded result into the course's gradebook, autograded/ and feedback/ as the
+    batch hands it over, so that the gradebook fills while the class is graded. `start` the
+    assignments first: a gradebook that cannot take them fails before any grading. `notes`:
+    what the instructor is told (results not written, and why)."""
+
+    def __init__(self, course, submissions, source_dir):
+        self.course, self.submissions = Path(course), Path(submissions)
+        self.source_dir, self.specs, self.notes = Path(source_dir), {}, []
+        self.released, self.labels, self.gb, self._stack = {}, {}, None, contextlib.ExitStack()
+        self.done = set()  # (student, assignment) of the results added
+        self.config = course_config(self.course)
+
+    def start(self, assignments):
+        """Register the assignments not yet known, and open the gradebook (GradebookError)."""
+        from grader import spec as spec_mod
+        new = sorted(set(assignments) - set(self.specs))
+        for assignment in new:
+            self.specs[assignment] = spec_mod.load_assignment(self.source_dir / assignment)
+        if new or self.gb is None:
+            register(self.course, new, self.specs, self.source_dir)
+        if self.gb is None:
+            self.gb = self._stack.enter_context(opened(self.course))
+
+    def close(self):
+        self._stack.close()
+
+    def add(self, result):
+        """Record one result: its grades, nbgrader's late penalty, its autograded notebooks and
+        their feedback pages (those release_feedback sends; written again after manual grading
+        by generate_feedback)."""
+        student, assignment = result.get("student_id"), result.get("assignment")
+        self.done.add((student, assignment))
+        if not recordable(result):
+            self.notes.append(f"{student}/{assignment}: {result.get('status')}, not written to "
+                              "the gradebook (its earlier grade, if any, stays)")
+            return
+        self.start([assignment])
+        try:
+            if self._grades(result):  # late: nbgrader's plugin sets the penalty
+                _assign_late_penalties(self.course, result, self.config)
+            merged = _write_autograded(self.course, result, self.submissions, self.source_dir,
+                                       self.released)
+            write_feedback(self.course, list(merged), self.source_dir, self.released, merged,
+                           gb=self.gb, labels=self.labels)
+        except Exception as exc:  # noqa: BLE001 (a full disk, a locked database: the batch goes on)
+            self.gb.db.rollback()
+            self.notes.append(f"{student}/{assignment}: not written to the gradebook "
+                              f"({type(exc).__name__}: {exc}); run the same command again "
+                              "(graded submissions are kept) to write it")
+
+    def add_rest(self, results):
+        """Record those of `results` not added yet (kept from an earlier run of the batch)."""
+        for result in results:
+            if (result.get("student_id"), result.get("assignment")) not in self.done:
+                self.add(result)
+
+    def _grades(self, result):
+        """Write the result's scores into the gradebook; whether the submission is late."""
+        gb, student, assignment = self.gb, result["student_id"], result["assignment"]
+        gb.update_or_create_student(student)
+        timestamp = read_timestamp(self.submissions / student / assignment)
+        found = gb.update_or_create_submission(
+            assignment, student, **({"timestamp": timestamp} if timestamp else {}))
+        scores = {(nb["notebook"], t["grade_id"]): t["points"]
+                  for nb in result["notebooks"] for t in nb["tests"]}
+        answered = {(nb["notebook"], m["grade_id"]): m["answered"]
+                    for nb in result["notebooks"] for m in nb.get("manual", [])}
+        for notebook in found.notebooks:
+            spec = self.specs[assignment].get(notebook.name)
+            for grade in notebook.grades:
+                if spec is not None and grade.name in spec.tests:  # autograded cells only
+                    grade.auto_score = scores.get((notebook.name, grade.name), 0.0)
+                    grade.needs_manual_grade = False
+                elif spec is not None and grade.name in spec.manual:
+                    # as nbgrader: an unchanged stub scores 0; an answer waits for a person,
+                    # and a grade a person gave is never reset
+                    if answered.get((notebook.name, grade.name)):
+                        grade.auto_score = None
+                        grade.needs_manual_grade = grade.manual_score is None
+                    else:
+                        grade.auto_score, grade.needs_manual_grade = 0.0, False
+        late = found.total_seconds_late > 0
+        if not late:  # what AssignLatePenalties does for a submission on time
             for notebook in found.notebooks:
-                spec = specs[assignment].get(notebook.name)
-                for grade in notebook.grades:
-                    if spec is not None and grade.name in spec.tests:  # autograded cells only
-                        grade.auto_score = scores.get((notebook.name, grade.name), 0.0)
-                        grade.needs_manual_grade = False
-                    elif spec is not None and grade.name in spec.manual:
-                        # as nbgrader: an unchanged stub scores 0; an answer waits for a
-                        # person, and a grade a person gave is never reset
-                        if answered.get((notebook.name, grade.name)):
-                            grade.auto_score = None
-                            grade.needs_manual_grade = grade.manual_score is None
-                        else:
-                            grade.auto_score, grade.needs_manual_grade = 0.0, False
-            if found.total_seconds_late > 0:
-                late.append(result)
-            else:  # what AssignLatePenalties does for a submission on time
-                for notebook in found.notebooks:
-                    notebook.late_submission_penalty = None
-            gb.db.commit()
-    config, released, merged = course_config(course), {}, {}  # each student version read once
-    for result in late:
-        _assign_late_penalties(course, result, config)
-    for result in graded:
-        merged.update(_write_autograded(course, result, submissions, source_dir, released))
-    # the pages release_feedback sends, as the class is graded (written again after manual
-    # grading by generate_feedback)
-    write_feedback(course, [(r["student_id"], r["assignment"], nb["notebook"]) for r in graded
-                            for nb in r["notebooks"]], source_dir, released, merged)
-    return notes
+                notebook.late_submission_penalty = None
+        gb.db.commit()
+        return late
+
+
+def record(course, results, submissions, source_dir):
+    """Write graded results into the course's gradebook, autograded/ and feedback/; returns
+    notes for the instructor (see Recorder)."""
+    recorder = Recorder(course, submissions, source_dir)
+    try:
+        recorder.start(sorted({r["assignment"] for r in results if recordable(r)}))
+        recorder.add_rest(results)
+    finally:
+        recorder.close()
+    return recorder.notes
 
 
 def _assign_late_penalties(course, result, config):
@@ -250,66 +296,3 @@ def _write_autograded(course, result, submissions, source_dir, released):
         if data is not None:
             report.write_atomic(target / name, data.decode("utf-8", errors="replace"))
     return written
-
-
-def _source(cell):
-    source = cell.get("source", "")
-    return "".join(s for s in source if isinstance(s, str)) if isinstance(source, list) \
-        else source if isinstance(source, str) else ""
-
-
-def autograded_notebook(released, student_nb, graded):
-    """The notebook the formgrader and the feedback show: the student's cells in their order,
-    read-only and grade cells from the student version `released`, answers from the student,
-    and each grade cell's public message as its output. student_nb may be None (unreadable)."""
-    cells_by_id = {cell_grade_id(c): c for c in released.cells if cell_grade_id(c)}
-    tests = {t["grade_id"]: t for t in graded["tests"]}
-    used, cells = set(), []
-    for cell in (student_nb or {}).get("cells", []):
-        if not isinstance(cell, dict):
-            continue
-        grade_id = cell_grade_id(cell)
-        if grade_id in cells_by_id and grade_id not in used:
-            used.add(grade_id)
-            cells.append(_trusted_cell(cells_by_id[grade_id], cell, tests.get(grade_id)))
-        elif cell.get("cell_type") in ("code", "markdown"):
-            # a cell the student added (or a copy of a graded one): shown, never graded
-            cells.append(_new_cell(cell["cell_type"], _source(cell)))
-    for grade_id, cell in cells_by_id.items():  # a graded cell the student deleted
-        if grade_id not in used:
-            cells.append(_trusted_cell(cell, None, tests.get(grade_id)))
-    merged = nbformat.v4.new_notebook(metadata=released.metadata)
-    merged.cells = cells
-    return merged
-
-
-def _new_cell(kind, source):
-    """A cell as nbformat.v4.new_*_cell makes it, without validating each (the notebook is
-    validated once, when it is written)."""
-    extra = {"execution_count": None, "outputs": []} if kind == "code" else {}
-    return nbformat.from_dict({"cell_type": kind, "id": random_cell_id(), "metadata": {},
-                               "source": source, **extra})
-
-
-def _trusted_cell(released_cell, student_cell, test):
-    cell = nbformat.from_dict(json.loads(json.dumps(released_cell)))
-    if cell.metadata.nbgrader.get("solution") and student_cell is not None \
-            and student_cell.get("cell_type") == cell.cell_type:
-        cell.source = _source(student_cell)
-    if cell.cell_type == "code":
-        cell.outputs, cell.execution_count = [], None
-        if test is not None:
-            cell.outputs = [_message_output(test)]
-    return cell
-
-
-def _message_output(test):
-    """The grade cell's output in the autograded notebook: its public message, never a test."""
-    points = f"{test['points']:g} / {test['max_points']:g} points"
-    if test["passed"]:
-        return nbformat.from_dict({"output_type": "stream", "name": "stdout",
-                                   "text": f"✓ passed ({points})\n"})
-    message = test.get("message") or "failed"
-    return nbformat.from_dict({"output_type": "error", "ename": "Not yet",
-                               "evalue": f"{message} ({points})",
-                               "traceback": [f"{message} ({points})"]})

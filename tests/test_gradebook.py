@@ -11,7 +11,7 @@ import pytest
 from catalogue_nb01 import WRONG
 from conftest import (NB01, ROOT, SubmissionFolder, nbgrader_course, run_module,
                       solution_path)
-from grader.gradebook import autograded_notebook
+from grader.autograded import autograded_notebook
 from grader.spec import load_notebook_spec
 
 DUE = "2026-11-23 12:00:00 UTC"

@@ -137,3 +137,26 @@ def test_the_feedback_page_shows_the_hand_grade_and_comment_once_given(graded, t
     finally:
         answer.source = kept
         nbformat.write(nb, folder / "hw.ipynb")
+
+
+def test_a_submission_that_cannot_be_written_is_named_and_the_others_are_written(graded):
+    """The gradebook fills as the class is graded: a failure to write one submission's files
+    (here its autograded/ folder is taken by a file) is a note, not the end of the batch."""
+    import shutil
+    root, results = graded
+    blocked = root / "autograded" / "bob" / "hw"
+    shutil.rmtree(blocked, ignore_errors=True)
+    blocked.parent.mkdir(parents=True, exist_ok=True)
+    blocked.write_text("not a folder")
+    page = root / "feedback" / "alice" / "hw" / "hw.html"
+    page.unlink(missing_ok=True)
+    try:
+        notes = gradebook.record(root, list(results.values()), root / "submitted",
+                                 root / "solutions")
+        assert len(notes) == 1 and notes[0].startswith("bob/hw: not written to the gradebook")
+        assert "run the same command again" in notes[0] and page.is_file()
+    finally:
+        blocked.unlink()
+    assert gradebook.record(root, list(results.values()), root / "submitted",
+                            root / "solutions") == []
+    assert (root / "feedback" / "bob" / "hw" / "hw.html").is_file()
