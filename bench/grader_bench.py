@@ -112,8 +112,9 @@ def whole_class(n):
 def workflow(n):
     """The instructor's whole pipeline on an nbgrader course of n students x every notebook,
     in seconds per step: release (generate_assignment); the trusted autograde into the gradebook
-    (2 workers), which also writes the feedback pages, with each worker forked from the zygote
-    and, as the baseline, each in a bubblewrap of its own (BPGRADER_ZYGOTE=0); the feedback
+    (the default workers: cores + 1), which also writes the feedback pages, with each worker
+    forked from the zygote and, as the baseline, each in a bubblewrap of its own
+    (BPGRADER_ZYGOTE=0); the feedback
     pages by nbgrader's generate_feedback, one assignment after another (the baseline), and
     written again by `python -m grader generate-feedback` (after manual grading)."""
     assignments = sorted(p.name for p in SOLUTIONS.iterdir() if p.is_dir())
@@ -123,8 +124,8 @@ def workflow(n):
     steps = {"release_s": sum(run([sys.executable, "-m", "nbgrader", "generate_assignment", a],
                                   base) for a in assignments)}
     make_class(base, n)
-    grade = [sys.executable, "-m", "grader", "autograde", str(base / "submitted"), "--workers",
-             "2", "--gradebook", "--course", str(base), "--force"]
+    grade = [sys.executable, "-m", "grader", "autograde", str(base / "submitted"),
+             "--gradebook", "--course", str(base), "--force"]  # the default workers
     steps["autograde_gradebook_no_zygote_s"] = run(
         grade + ["--out", str(base / "results-baseline")], ROOT, BPGRADER_ZYGOTE="0")
     shutil.rmtree(base / "feedback")
@@ -137,7 +138,9 @@ def workflow(n):
         [sys.executable, "-m", "grader", "generate-feedback", "--course", str(base)], ROOT)
     shutil.rmtree(base, ignore_errors=True)
     total = steps["autograde_gradebook_s"]
+    from grader.batch import default_workers
     return {f"workflow_{n}_students": n, f"workflow_{n}_notebooks": n * len(assignments),
+            "cores": os.cpu_count(), "workers": default_workers(),
             f"workflow_{n}_feedback_pages_written_by_autograde": pages,
             **{f"workflow_{n}_{k}": v for k, v in steps.items()},
             f"workflow_{n}_zygote_speedup": steps["autograde_gradebook_no_zygote_s"] / total,

@@ -5,6 +5,7 @@ load_digits + train_test_split give (tests/test_bpkit_datasets.py compares them)
 numpy alone: importing scikit-learn takes about a second, in every notebook and every grading.
 `digits` reads the images that ship inside scikit-learn's package.
 """
+import functools
 import gzip
 import importlib.util
 import math
@@ -71,8 +72,10 @@ def digits(seed=0, test_size=0.25):
     return {"x_train": x[train], "y_train": y[train], "x_test": x[test], "y_test": y[test]}
 
 
+@functools.lru_cache(maxsize=1)
 def _digit_images():
-    """The 1797 images (1797, 64) float64 and labels (1797,) int64 that scikit-learn ships."""
+    """The 1797 images (1797, 64) float64 and labels (1797,) int64 that scikit-learn ships,
+    parsed once per process (read-only: digits() hands out new arrays)."""
     spec = importlib.util.find_spec("sklearn")  # finds the package without importing it
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("digits() reads the images bundled with scikit-learn: pip install "
@@ -80,7 +83,9 @@ def _digit_images():
     path = Path(spec.submodule_search_locations[0]) / "datasets" / "data" / "digits.csv.gz"
     with gzip.open(path, "rt") as handle:
         data = np.loadtxt(handle, delimiter=",")
-    return data[:, :-1], data[:, -1].astype(np.int64)
+    x, y = data[:, :-1], data[:, -1].astype(np.int64)
+    x.flags.writeable = y.flags.writeable = False
+    return x, y
 
 
 def _stratified_split(y, test_size, rng):

