@@ -1,13 +1,12 @@
 """The trusted grades in nbgrader's own gradebook, where instructors work.
 
-After a batch, `record` writes every graded submission into the course's `gradebook.db` through
-`nbgrader.api.Gradebook`: the student, the submission with its `timestamp.txt`, and each grade
-cell's score as the course's grader computed it. Late penalties are then assigned by nbgrader's
-own `AssignLatePenalties` with the plugin the course configures, and each notebook is written to
-`autograded/<student>/<assignment>/` as nbgrader lays it out, so that the formgrader, `nbgrader
-export`, `generate_feedback` and `release_feedback` show exactly the grades of grades.csv.
-
-The autograded notebook is built by grader.autograded.
+As a batch grades the class, `Recorder` writes each graded submission into the course's
+`gradebook.db` through `nbgrader.api.Gradebook`: the student, the submission with its
+`timestamp.txt`, and each grade cell's score as the course's grader computed it. nbgrader's own
+`AssignLatePenalties` sets late penalties with the plugin the course configures, and each notebook
+goes to `autograded/<student>/<assignment>/` as nbgrader lays it out (grader.autograded builds
+it), so that the formgrader, `nbgrader export`, `generate_feedback` and `release_feedback` show
+exactly the grades of grades.csv.
 """
 import contextlib
 import os
@@ -126,10 +125,9 @@ def generate_feedback(course, assignments=None, source_dir=None):
 
 
 def write_feedback(course, items, source_dir, released=None, merged=None, gb=None, labels=None):
-    """The feedback page of each (student, assignment, notebook) in `items`, from autograded/
-    and the gradebook `gb` (else opened here; grader.feedback); released: {path: student
-    version} and labels: {assignment: labels}, each read once; merged: {item: autograded
-    notebook} just written (the others are read from autograded/)."""
+    """The feedback page (grader.feedback) of each (student, assignment, notebook) in `items`,
+    from `merged` {item: autograded notebook just written} or autograded/, and the gradebook
+    `gb` (else opened here); `released` (see _released) and `labels` {assignment: ...} cache."""
     from grader import feedback, spec as spec_mod
     released = {} if released is None else released
     labels = {} if labels is None else labels
@@ -138,12 +136,18 @@ def write_feedback(course, items, source_dir, released=None, merged=None, gb=Non
             if assignment not in labels:
                 labels[assignment] = feedback.labels(
                     spec_mod.load_assignment(Path(source_dir) / assignment))
-            path = Path(source_dir).parent / build.RELEASE.name / assignment / f"{notebook}.ipynb"
-            if path not in released:
-                released[path] = nbformat.read(path, as_version=4)
-            feedback.write(course, gb, student, assignment, notebook, released[path],
+            feedback.write(course, gb, student, assignment, notebook,
+                           _released(released, source_dir, assignment, notebook),
                            labels[assignment].get(notebook, {}),
                            (merged or {}).get((student, assignment, notebook)))
+
+
+def _released(released, source_dir, assignment, notebook):
+    """The student version of a notebook (in notebooks/), read once into `released`."""
+    path = Path(source_dir).parent / build.RELEASE.name / assignment / f"{notebook}.ipynb"
+    if path not in released:
+        released[path] = nbformat.read(path, as_version=4)
+    return released[path]
 
 
 def read_timestamp(folder):
@@ -165,25 +169,24 @@ def recordable(result):
 
 
 class Recorder:
-    """Writes each graded result into the course's gradebook, autograded/ and feedback/ as the
-    batch hands it over, so that the gradebook fills while the class is graded. `start` the
-    assignments first: a gradebook that cannot take them fails before any grading. `notes`:
-    what the instructor is told (results not written, and why)."""
+    """Writes each graded result into the gradebook, autograded/ and feedback/ as the batch hands
+    it over. `start` the assignments first: a gradebook that cannot take them fails before any
+    grading. `notes`: what the instructor is told (results not written, and why)."""
 
     def __init__(self, course, submissions, source_dir):
         self.course, self.submissions = Path(course), Path(submissions)
         self.source_dir, self.specs, self.notes = Path(source_dir), {}, []
         self.released, self.labels, self.gb, self._stack = {}, {}, None, contextlib.ExitStack()
-        self.done = set()  # (student, assignment) of the results added
-        self.config = course_config(self.course)
+        self.done, self.config = set(), course_config(self.course)  # done: (student, assignment)
 
     def start(self, assignments):
         """Register the assignments not yet known, and open the gradebook (GradebookError)."""
-        from grader import spec as spec_mod
+        from grader import feedback, spec as spec_mod
         new = sorted(set(assignments) - set(self.specs))
-        for assignment in new:
+        for assignment in new:  # the labels of its feedback pages from the same specs
             self.specs[assignment] = spec_mod.load_assignment(self.source_dir / assignment)
-        if new or self.gb is None:
+            self.labels[assignment] = feedback.labels(self.specs[assignment])
+        if new:
             register(self.course, new, self.specs, self.source_dir)
         if self.gb is None:
             self.gb = self._stack.enter_context(opened(self.course))
@@ -279,14 +282,11 @@ def _write_autograded(course, result, submissions, source_dir, released):
     """Write the submission's autograded notebooks; {(student, assignment, notebook): it}."""
     student, assignment, written = result["student_id"], result["assignment"], {}
     target = Path(course) / "autograded" / student / assignment
-    release = Path(source_dir).parent / build.RELEASE.name / assignment
     for nb in result["notebooks"]:
         student_nb, _ = submission.read_notebook(
             Path(submissions) / student / assignment / f"{nb['notebook']}.ipynb")
-        path = release / f"{nb['notebook']}.ipynb"
-        if path not in released:
-            released[path] = nbformat.read(path, as_version=4)
-        merged = autograded_notebook(released[path], student_nb, nb)
+        merged = autograded_notebook(_released(released, source_dir, assignment, nb["notebook"]),
+                                     student_nb, nb)
         # compact JSON: with an indent, json.dumps takes its pure-Python path (10 ms a notebook)
         report.write_atomic(target / f"{nb['notebook']}.ipynb",
                             nbformat.writes(merged, indent=None, separators=(",", ":")))
