@@ -9,13 +9,8 @@ import json
 import nbformat
 from nbformat.corpus.words import generate_corpus_id as random_cell_id
 
+from grader.spec import cell_source
 from grader.spec import grade_id as cell_grade_id
-
-
-def _source(cell):
-    source = cell.get("source", "")
-    return "".join(s for s in source if isinstance(s, str)) if isinstance(source, list) \
-        else source if isinstance(source, str) else ""
 
 
 def autograded_notebook(released, student_nb, graded):
@@ -34,7 +29,7 @@ def autograded_notebook(released, student_nb, graded):
             cells.append(_trusted_cell(cells_by_id[grade_id], cell, tests.get(grade_id)))
         elif cell.get("cell_type") in ("code", "markdown"):
             # a cell the student added (or a copy of a graded one): shown, never graded
-            cells.append(_new_cell(cell["cell_type"], _source(cell)))
+            cells.append(_new_cell(cell["cell_type"], cell_source(cell)))
     for grade_id, cell in cells_by_id.items():  # a graded cell the student deleted
         if grade_id not in used:
             cells.append(_trusted_cell(cell, None, tests.get(grade_id)))
@@ -55,7 +50,7 @@ def _trusted_cell(released_cell, student_cell, test):
     cell = nbformat.from_dict(json.loads(json.dumps(released_cell)))
     if cell.metadata.nbgrader.get("solution") and student_cell is not None \
             and student_cell.get("cell_type") == cell.cell_type:
-        cell.source = _source(student_cell)
+        cell.source = cell_source(student_cell)
     if cell.cell_type == "code":
         cell.outputs, cell.execution_count = [], None
         if test is not None:

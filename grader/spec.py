@@ -68,21 +68,25 @@ class NotebookSpec:
 
 
 def nbgrader_meta(cell):
-    meta = cell.get("metadata", {}).get("nbgrader")
+    """The cell's nbgrader metadata, or {} (whatever a submission put in its metadata)."""
+    meta = cell.get("metadata") if isinstance(cell, dict) else None
+    meta = meta.get("nbgrader") if isinstance(meta, dict) else None
     return meta if isinstance(meta, dict) else {}
 
 
 def grade_id(cell):
     """The cell's nbgrader grade_id, or None (whatever a submission put in its metadata)."""
-    meta = cell.get("metadata", {}) if isinstance(cell, dict) else {}
-    nbgrader = meta.get("nbgrader", {}) if isinstance(meta, dict) else {}
-    found = nbgrader.get("grade_id") if isinstance(nbgrader, dict) else None
+    found = nbgrader_meta(cell).get("grade_id")
     return found if isinstance(found, str) else None
 
 
 def cell_source(cell):
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
+    """The cell's text: its source, a string or a list of strings. Whatever else a submission
+    put there (numbers, null, a dict) counts as no text."""
+    source = cell.get("source", "") if isinstance(cell, dict) else ""
+    if isinstance(source, list):
+        return "".join(line for line in source if isinstance(line, str))
+    return source if isinstance(source, str) else ""
 
 
 def student_version(source):

@@ -111,6 +111,21 @@ def _duplicate_wrong_copy(nb):
     nb.cells.insert(index + 1, copy)
 
 
+def _malformed_cells(nb):
+    """Cells that no editor writes, after the answers: a source of numbers and null, a dict as a
+    source, metadata that is a list or a string, a cell with no type, and items that are no
+    cells at all. The answers still count; the broken cells are shown as text or left out."""
+    index = next(i for i, c in enumerate(nb.cells) if c.get("metadata", {}).get("nbgrader", {})
+                 .get("grade_id") == "test_dense")
+    nb.cells[index:index] = [
+        {"cell_type": "code", "metadata": {}, "source": [1, None, "x_malformed = 1\n"],
+         "outputs": [], "execution_count": None},
+        {"cell_type": "markdown", "metadata": {}, "source": {"not": "text"}},
+        {"cell_type": "code", "metadata": [1, 2], "source": "y_malformed = 2", "outputs": []},
+        {"cell_type": "code", "metadata": {"nbgrader": "test_dense"}, "source": 3},
+        {"metadata": {}, "source": "z_malformed = 3"}, 42, None, ["not", "a", "cell"]]
+
+
 def _huge_outputs(nb):
     meta_of(nb, "sigmoid").outputs = [nbformat.v4.new_output("stream", text="x" * 5_000_000)]
 
@@ -439,4 +454,5 @@ CORPUS = {
     "renamed_answer_cell": Case(mutated(_rename_answer), FULL),
     "wrong_copy_after_answer": Case(mutated(_duplicate_wrong_copy), FULL - 1),
     "huge_stored_outputs": Case(mutated(_huge_outputs), FULL),
+    "malformed_cells": Case(mutated(_malformed_cells), FULL),
 }
