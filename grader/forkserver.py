@@ -11,8 +11,8 @@ import sys
 
 sys.path[:0] = ["/opt/bpgrader/lib", "/opt/bpgrader"]  # the grader's bpkit; worker.py beside this
 
-from worker import (apply_limits, describe, drop_privileges, read_frame, reap,  # noqa: E402
-                    serve, unstage, write_frame)
+from worker import (apply_limits, describe, drop_privileges, make_shell, read_frame,  # noqa: E402
+                    reap, serve, unstage, write_frame)
 
 # Linux constants (sched.h, sys/mount.h, sys/prctl.h)
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
@@ -37,6 +37,9 @@ def preload():
             __import__(module.name)
         except Exception:  # noqa: BLE001 (an optional part; the notebook imports it if it can)
             pass
+    # the workers' shell, made (and its first cell compiled) here, before any submission: a
+    # child gets it as a worker would make it, never touched by another submission's code
+    make_shell().run_cell("pass", store_history=False)
     gc.collect()
     gc.freeze()  # what is loaded now is shared with every child, untouched by their collections
 

@@ -136,6 +136,10 @@ CORRECT.update({
         "one = lambda v: 1 / (1 + math.exp(-v)) if v >= 0 else math.exp(v) / (1 + math.exp(v))\n"
         "return np.vectorize(one, otypes=[float])(z)")},
     "relu_via_abs": {"relu": fn("relu", "z", "return (z + np.abs(z)) / 2")},
+    # lines many tutorials start a cell with: the grader shows no figure, the answer still counts
+    "relu_after_matplotlib_magics": {"relu": "%matplotlib inline\n%config InlineBackend."
+                                             "figure_format = 'retina'\n"
+                                             + fn("relu", "z", "return np.maximum(z, 0.0)")},
     "relu_multiply_mask": {"relu": fn("relu", "z", "return z * (z > 0)")},
     "tanh_stable_exp": {"tanh": fn("tanh", "z", "e = np.exp(-2 * np.abs(z))\n"
                                                "return np.sign(z) * (1 - e) / (1 + e)")},
