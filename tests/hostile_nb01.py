@@ -115,8 +115,7 @@ def _malformed_cells(nb):
     """Cells that no editor writes, after the answers: a source of numbers and null, a dict as a
     source, metadata that is a list or a string, a cell with no type, and items that are no
     cells at all. The answers still count; the broken cells are shown as text or left out."""
-    index = next(i for i, c in enumerate(nb.cells) if c.get("metadata", {}).get("nbgrader", {})
-                 .get("grade_id") == "test_dense")
+    index = nb.cells.index(meta_of(nb, "test_dense"))
     nb.cells[index:index] = [
         {"cell_type": "code", "metadata": {}, "source": [1, None, "x_malformed = 1\n"],
          "outputs": [], "execution_count": None},
