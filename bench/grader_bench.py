@@ -1,6 +1,7 @@
 """Benchmark: our grader against stock `nbgrader autograde`, on the same submissions, in one run.
 
     .venv/bin/python bench/grader_bench.py [--n 40] [--scale 200] [--class-size 200]
+    .venv/bin/python bench/grader_bench.py --workflow 40 [--full-class 200]
 
 Reports, as ratios against stock serial nbgrader measured in the same run: throughput with
 isolation on (2 workers and 1), and the grader's overhead per notebook beyond the notebook's own
@@ -109,21 +110,31 @@ def whole_class(n):
             "class_median_s_per_notebook": {k: sorted(v)[len(v) // 2] for k, v in sorted(per.items())}}
 
 
-def workflow(n):
+def nbgrader_course(n, assignments):
+    """A released nbgrader course whose submitted/ holds n students x every notebook (make_class),
+    and the seconds the release (generate_assignment) took."""
+    base = Path(tempfile.mkdtemp(prefix="bp-bench-workflow-"))
+    (base / "nbgrader_config.py").write_text(CONFIG.format(root=str(base)))
+    shutil.copytree(SOLUTIONS, base / "solutions")
+    release = sum(run([sys.executable, "-m", "nbgrader", "generate_assignment", a], base)
+                  for a in assignments)
+    make_class(base, n)
+    return base, release
+
+
+def workflow(n, full=0):
     """The instructor's whole pipeline on an nbgrader course of n students x every notebook,
     in seconds per step: release (generate_assignment); the trusted autograde into the gradebook
     (the default workers: cores + 1), which also writes the feedback pages, with each worker
     forked from the zygote and, as the baseline, each in a bubblewrap of its own
     (BPGRADER_ZYGOTE=0); the feedback
     pages by nbgrader's generate_feedback, one assignment after another (the baseline), and
-    written again by `python -m grader generate-feedback` (after manual grading)."""
+    written again by `python -m grader generate-feedback` (after manual grading).
+    full: then grade a whole class of that many students the same way (ours only), timed, not
+    projected: the baselines' cost per notebook comes from the n."""
     assignments = sorted(p.name for p in SOLUTIONS.iterdir() if p.is_dir())
-    base = Path(tempfile.mkdtemp(prefix="bp-bench-workflow-"))
-    (base / "nbgrader_config.py").write_text(CONFIG.format(root=str(base)))
-    shutil.copytree(SOLUTIONS, base / "solutions")
-    steps = {"release_s": sum(run([sys.executable, "-m", "nbgrader", "generate_assignment", a],
-                                  base) for a in assignments)}
-    make_class(base, n)
+    base, release = nbgrader_course(n, assignments)
+    steps = {"release_s": release}
     grade = [sys.executable, "-m", "grader", "autograde", str(base / "submitted"),
              "--gradebook", "--course", str(base), "--force"]  # the default workers
     steps["autograde_gradebook_no_zygote_s"] = run(
@@ -139,15 +150,38 @@ def workflow(n):
     shutil.rmtree(base, ignore_errors=True)
     total = steps["autograde_gradebook_s"]
     from grader.batch import default_workers
-    return {f"workflow_{n}_students": n, f"workflow_{n}_notebooks": n * len(assignments),
-            "cores": os.cpu_count(), "workers": default_workers(),
-            f"workflow_{n}_feedback_pages_written_by_autograde": pages,
-            **{f"workflow_{n}_{k}": v for k, v in steps.items()},
-            f"workflow_{n}_zygote_speedup": steps["autograde_gradebook_no_zygote_s"] / total,
-            f"workflow_{n}_feedback_speedup": steps["nbgrader_generate_feedback_serial_s"]
-            / steps["generate_feedback_s"],
-            f"workflow_{n}_grade_and_feedback_s": total,
-            f"workflow_{n}_projected_200_min": total * 200 / n / 60}
+    figures = {f"workflow_{n}_students": n, f"workflow_{n}_notebooks": n * len(assignments),
+               "cores": os.cpu_count(), "workers": default_workers(),
+               f"workflow_{n}_feedback_pages_written_by_autograde": pages,
+               **{f"workflow_{n}_{k}": v for k, v in steps.items()},
+               f"workflow_{n}_zygote_speedup": steps["autograde_gradebook_no_zygote_s"] / total,
+               f"workflow_{n}_feedback_speedup": steps["nbgrader_generate_feedback_serial_s"]
+               / steps["generate_feedback_s"],
+               f"workflow_{n}_grade_and_feedback_s": total,
+               f"workflow_{n}_projected_200_min": total * 200 / n / 60}
+    if full:
+        base, _ = nbgrader_course(full, assignments)
+        seconds = run([sys.executable, "-m", "grader", "autograde", str(base / "submitted"),
+                       "--gradebook", "--course", str(base), "--force",
+                       "--out", str(base / "results")], ROOT)
+        notebooks = full * len(assignments)
+        graded = sum(len(json.loads(path.read_text())["notebooks"])
+                     for path in (base / "results").glob("submissions/*/*/result.json"))
+        figures.update({
+            f"class_{full}_notebooks": notebooks, f"class_{full}_notebooks_graded": graded,
+            f"class_{full}_feedback_pages_written_by_autograde":
+                len(list(base.glob("feedback/*/*/*.html"))),
+            f"class_{full}_grade_and_feedback_s": seconds,
+            f"class_{full}_grade_and_feedback_min": seconds / 60,
+            # per notebook, against the no-zygote baseline of the n-student run
+            f"class_{full}_speedup_per_notebook_vs_no_zygote":
+                steps["autograde_gradebook_no_zygote_s"] / (n * len(assignments))
+                / (seconds / notebooks),
+            f"class_{full}_generate_feedback_s": run(
+                [sys.executable, "-m", "grader", "generate-feedback", "--course", str(base)],
+                ROOT)})
+        shutil.rmtree(base, ignore_errors=True)
+    return figures
 
 
 def add_hogs(base, count):
@@ -212,11 +246,14 @@ def main():
     parser.add_argument("--workflow", type=int, default=0, metavar="N",
                         help="only time the instructor's whole pipeline for N students x every "
                              "notebook (autograde --gradebook, then nbgrader generate_feedback)")
+    parser.add_argument("--full-class", type=int, default=0, metavar="M",
+                        help="with --workflow: then grade a whole class of M students x every "
+                             "notebook, timed (ours only; the baselines are the N's)")
     parser.add_argument("--class-size", type=int, default=0,
                         help="also grade this many students x every notebook (2 workers)")
     args = parser.parse_args()
     if args.workflow:
-        figures = workflow(args.workflow)
+        figures = workflow(args.workflow, args.full_class)
         print(json.dumps(figures, indent=1))
         out = ROOT / "bench" / "results"
         out.mkdir(parents=True, exist_ok=True)
