@@ -135,12 +135,15 @@ def workflow(n, full=0):
     assignments = sorted(p.name for p in SOLUTIONS.iterdir() if p.is_dir())
     base, release = nbgrader_course(n, assignments)
     steps = {"release_s": release}
-    grade = [sys.executable, "-m", "grader", "autograde", str(base / "submitted"),
-             "--gradebook", "--course", str(base), "--force"]  # the default workers
-    steps["autograde_gradebook_no_zygote_s"] = run(
-        grade + ["--out", str(base / "results-baseline")], ROOT, BPGRADER_ZYGOTE="0")
+
+    def grade(course, out):  # the default workers
+        return [sys.executable, "-m", "grader", "autograde", str(course / "submitted"),
+                "--gradebook", "--course", str(course), "--force", "--out", str(course / out)]
+
+    steps["autograde_gradebook_no_zygote_s"] = run(grade(base, "results-baseline"), ROOT,
+                                                   BPGRADER_ZYGOTE="0")
     shutil.rmtree(base / "feedback")
-    steps["autograde_gradebook_s"] = run(grade + ["--out", str(base / "results")], ROOT)
+    steps["autograde_gradebook_s"] = run(grade(base, "results"), ROOT)
     pages = len(list(base.glob("feedback/*/*/*.html")))
     steps["nbgrader_generate_feedback_serial_s"] = sum(
         run([sys.executable, "-m", "nbgrader", "generate_feedback", a, "--force"], base)
@@ -161,9 +164,7 @@ def workflow(n, full=0):
                f"workflow_{n}_projected_200_min": total * 200 / n / 60}
     if full:
         base, _ = nbgrader_course(full, assignments)
-        seconds = run([sys.executable, "-m", "grader", "autograde", str(base / "submitted"),
-                       "--gradebook", "--course", str(base), "--force",
-                       "--out", str(base / "results")], ROOT)
+        seconds = run(grade(base, "results"), ROOT)
         notebooks = full * len(assignments)
         graded = sum(len(json.loads(path.read_text())["notebooks"])
                      for path in (base / "results").glob("submissions/*/*/result.json"))
