@@ -193,6 +193,11 @@ class Worker:
                 value = getattr(self.target(request["target"]), request["attr"])
             elif op == "operator" and request["fn"] in self.OPERATORS:
                 value = getattr(operator, request["fn"])(*[self.decode(a) for a in request["args"]])
+            elif op == "expression":  # a test's expression on the student's Value, in one request
+                from bpkit.checks.expressions import run_expression
+                value = run_expression(self.target(request["target"]), str(request["code"]),
+                                       {str(k): self.decode(v) for k, v in request["point"].items()},
+                                       bool(request["backward"]))
             else:
                 return {"ok": False, "error": f"unknown request {op!r}"}
             return {"ok": True, "value": self.encode(value)}
@@ -205,7 +210,8 @@ def describe(error):
     import traceback
     text = f"{type(error).__name__}: {error}".rstrip(": ")[:2000]
     frames = [f for f in traceback.extract_tb(error.__traceback__)
-              if "site-packages" not in f.filename and not f.filename.endswith("worker.py")]
+              if "site-packages" not in f.filename and f.filename != "<expression>"
+              and not f.filename.endswith(("worker.py", os.path.join("checks", "expressions.py")))]
     if frames:
         last = frames[-1]
         code = f": `{last.line.strip()[:200]}`" if last.line else ""

@@ -102,3 +102,90 @@ def test_objects_and_functions_cross_the_sandbox(tmp_path, change, expected):
     result = runner.grade_notebook(nb_spec, submission)
     assert {t.grade_id: t.passed for t in result.tests} == expected, \
         [(t.grade_id, t.message, t.detail) for t in result.tests]
+
+
+TEST_EXPRESSIONS = '''"""Value: expressions checked as notebook 03 checks them (1 point)."""
+from bpkit.checks.expressions import expression_checker
+check = expression_checker(Value)
+for a, b in [(2.0, -3.0), (0.5, 4.0)]:
+    check("y = a * b + a", {"a": a, "b": b}, [a * b + a, 1.0, b + 1.0, a])
+    check("y = 2 * a + 1", {"a": a}, [2 * a + 1, 1.0, 2.0])
+'''
+
+
+def local_message(source):
+    """What the same check says in the learner's notebook, where Value is their own class."""
+    import numpy as np
+    from bpkit.checks import CheckFailed, compare_arrays
+    namespace = {"np": np, "compare_arrays": compare_arrays}
+    exec(source, namespace)
+    try:
+        exec(TEST_EXPRESSIONS, namespace)
+    except CheckFailed as failure:
+        return failure.message
+    return ""
+
+
+@pytest.mark.parametrize("change,says,requests", [
+    (None, "", 4),
+    (("self.grad += other.data * out.grad", "self.grad = other.data * out.grad"),
+     "[y.data, y.grad, a.grad, b.grad] for `y = a * b + a` at a = 2.0, b = -3.0", 1),
+    (("    __rmul__ = __mul__", "    __rmul__ = lambda self, other: other * self.data"),
+     "y in `y = 2 * a + 1` is a float, not a Value object", 2),
+    (("self.data, self.grad", "raise NotImplementedError()\n        self.data, self.grad"),
+     "Value is not finished: `y = a * b + a` uses a method that is not written yet", 1),
+    (("    def backward(self):", "    def backward(self):\n        return 1 / 0"),
+     "`y = a * b + a` raised ZeroDivisionError: division by zero (in backward, line", 1),
+])
+def test_an_expression_runs_in_the_sandbox_in_one_request(tmp_path, monkeypatch, change, says,
+                                                          requests):
+    """The autograd checks send each expression as one request, and give the verdict and the
+    message they give in the learner's notebook, right or wrong."""
+    from grader import channel
+    source = VALUE if change is None else VALUE.replace(*change)
+    assert change is None or source != VALUE
+    path = course_notebook(tmp_path / "demo" / "demo.ipynb", [
+        ("import numpy as np", "setup", "locked"), (VALUE, "answer", "solution"),
+        (TEST_EXPRESSIONS, "test_expressions", "test")])
+    submission = nbformat.read(path, as_version=4)
+    submission.cells[1].source = source
+    ops, send = [], channel.Channel.send
+    monkeypatch.setattr(channel.Channel, "send", lambda self, message, *rest, **kw: (
+        ops.append(message.get("op")), send(self, message, *rest, **kw))[1])
+    result = runner.grade_notebook(spec.load_notebook_spec(path), submission)
+    (test,) = result.tests
+    assert test.passed == (not says), (test.message, test.detail)
+    assert says in test.message
+    # the same words as in the notebook (the sandbox adds where an exception was raised)
+    assert test.message.split(" (")[0].rstrip(".") == local_message(source).split(" (")[0].rstrip(".")
+    assert ops.count("expression") == requests  # up to the first failing expression
+    assert not {"getattr", "operator"} & set(ops)  # no request per operation or attribute
+
+
+# what a submission's own process may send back for an expression, in place of its values
+FORGED_OUTCOMES = {
+    "not a dict": "[1.0, 2.0]",
+    "values not a list": "{'values': 'ok'}",
+    "neither values nor plain": "{'passed': True}",
+    "plain not a name": "{'plain': ['y'], 'type': 'float'}",
+    "a type name too long to print": "{'plain': 'y', 'type': 'x' * 100000}",
+    "values of the wrong length": "{'values': [1.0]}",
+    "values that are not numbers": "{'values': [{'a': 1}, None, 'b', 1.0]}",
+}
+
+
+@pytest.mark.parametrize("name", FORGED_OUTCOMES)
+def test_a_forged_expression_outcome_fails_the_test_with_a_reason(tmp_path, name):
+    """The submission replaces, in its own process, the helper the expression request runs: what
+    it sends back is read as plain data; a malformed answer fails the check, never the grader."""
+    forged = (VALUE + "\nimport bpkit.checks.expressions as _e\n"
+              f"_e.run_expression = lambda *args, **kwargs: {FORGED_OUTCOMES[name]}\n")
+    path = course_notebook(tmp_path / "demo" / "demo.ipynb", [
+        ("import numpy as np", "setup", "locked"), (VALUE, "answer", "solution"),
+        (TEST_EXPRESSIONS, "test_expressions", "test")])
+    submission = nbformat.read(path, as_version=4)
+    submission.cells[1].source = forged
+    result = runner.grade_notebook(spec.load_notebook_spec(path), submission)
+    (test,) = result.tests
+    assert not test.passed and "`y = a * b + a`" in test.message
+    assert len(test.message) < 1000 and "Traceback" not in test.message

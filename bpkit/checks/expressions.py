@@ -12,17 +12,10 @@ import numpy as np
 from bpkit.checks.core import CheckFailed, fail, type_name
 from bpkit.checks.values import compare_arrays
 
-__all__ = ["expression_checker", "evaluate"]
+__all__ = ["expression_checker", "evaluate", "run_expression"]
 
+EXPRESSION_FILE = "<expression>"  # the frame of `code` itself: no line of the learner's to show
 PLAIN = (bool, int, float, complex, str, bytes, list, tuple, dict, np.ndarray, np.generic)
-
-
-def _expect_value(value, what):
-    if value is None or isinstance(value, PLAIN):
-        rule = ("Value must be a class whose operators return new Value objects, so that the "
-                "arithmetic runs in your methods.")
-        fail(f"{what} is a {type_name(value)}, not a Value object. {rule}",
-             f"{what} is not a Value object. {rule}")
 
 
 def _number(value):
@@ -30,23 +23,51 @@ def _number(value):
     return np.asarray(value, dtype=float).item()
 
 
-def evaluate(Value, code, point, backward=True):
-    """Run `code` (which sets y) with a Value for each input in `point`; then y.backward().
+def run_expression(Value, code, point, backward=True):
+    """Where the learner's Value lives (their notebook, or the grader's sandbox): run `code` (which
+    sets y) with a Value for each input in `point`, then y.backward().
 
-    Returns [y.data, y.grad, then each input's .grad], or [y.data] if backward is False.
-    """
+    Returns {"values": [y.data, y.grad, then each input's .grad]} ([y.data] if backward is False),
+    or {"plain": "y" or the input's name, "type": its type's name} for an input or a y that is not
+    a Value object. The learner's exceptions propagate."""
+    inputs = {name: Value(number) for name, number in point.items()}
+    for name, value in inputs.items():
+        if value is None or isinstance(value, PLAIN):
+            return {"plain": name, "type": type_name(value)}
+    scope = dict(inputs)
+    exec(compile(code, EXPRESSION_FILE, "exec"), {}, scope)
+    y = scope["y"]
+    if y is None or isinstance(y, PLAIN):
+        return {"plain": "y", "type": type_name(y)}
+    if backward:
+        y.backward()
+    return {"values": [y.data] + ([y.grad] + [v.grad for v in inputs.values()] if backward
+                                  else [])}
+
+
+def evaluate(Value, code, point, backward=True):
+    """run_expression's values as float64 numbers, or CheckFailed saying what went wrong.
+
+    Where Value stands for a class in the grader's sandbox (it has __bpkit_expression__), the
+    expression runs there in one request, not one per operation; what comes back is plain data,
+    read here as from any learner's function."""
     try:
-        inputs = {name: Value(number) for name, number in point.items()}
-        for name, value in inputs.items():
-            _expect_value(value, f"Value({point[name]!r})")
-        scope = dict(inputs)
-        exec(code, {}, scope)
-        y = scope["y"]
-        _expect_value(y, f"y in `{code}`")
-        if backward:
-            y.backward()
-        values = [y.data] + ([y.grad] + [v.grad for v in inputs.values()] if backward else [])
-        return np.array([_number(v) for v in values])
+        remote = getattr(type(Value), "__bpkit_expression__", None)
+        outcome = (remote(Value, code, point, backward) if remote is not None
+                   else run_expression(Value, code, point, backward))
+        if not isinstance(outcome, dict) or not (
+                isinstance(outcome.get("values"), list) or isinstance(outcome.get("plain"), str)):
+            fail(f"`{code}` gave a result in a form the check cannot read: is Value the "
+                 "course's class, and y a Value?")
+        if "plain" in outcome:
+            plain = outcome["plain"]
+            what = (f"y in `{code}`" if plain == "y" else
+                    f"Value({point[plain]!r})" if plain in point else "a value")
+            rule = ("Value must be a class whose operators return new Value objects, so that the "
+                    "arithmetic runs in your methods.")
+            fail(f"{what} is a {str(outcome.get('type'))[:100]}, not a Value object. {rule}",
+                 f"{what} is not a Value object. {rule}")
+        return np.array([_number(v) for v in outcome["values"]])
     except CheckFailed:
         raise
     except Exception as exc:
