@@ -4,10 +4,13 @@ It is the student's own cells (answers and cells they added) in their order, wit
 read-only and grade cells restored from the student version (never the hidden tests), and under
 each grade cell the public message of its check: what the student sees in the feedback.
 """
+import copy
 import json
 
 import nbformat
 from nbformat.corpus.words import generate_corpus_id as random_cell_id
+from nbformat.v4.nbjson import BytesEncoder
+from nbformat.v4.rwbase import split_lines, strip_transient
 
 from grader.spec import cell_source
 from grader.spec import grade_id as cell_grade_id
@@ -36,6 +39,14 @@ def autograded_notebook(released, student_nb, graded):
     merged = nbformat.v4.new_notebook(metadata=released.metadata)
     merged.cells = cells
     return merged
+
+
+def notebook_json(nb):
+    """The notebook as nbformat.writes gives it, without the indent: nbformat.writes always
+    indents (it overrides an indent=None), and an indent makes json take its pure-Python encoder,
+    2.5 times slower on a course notebook."""
+    return json.dumps(strip_transient(split_lines(copy.deepcopy(nb))), cls=BytesEncoder,
+                      sort_keys=True, ensure_ascii=False)
 
 
 def _new_cell(kind, source):

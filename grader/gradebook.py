@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 
 from grader import build, report, submission
-from grader.autograded import autograded_notebook
+from grader.autograded import autograded_notebook, notebook_json
 
 ROOT = build.ROOT
 TIMESTAMP_BYTES = 4096
@@ -235,14 +235,8 @@ class Recorder:
                   for nb in result["notebooks"] for t in nb["tests"]}
         answered = {(nb["notebook"], m["grade_id"]): m["answered"]
                     for nb in result["notebooks"] for m in nb.get("manual", [])}
-        from nbgrader.api import Grade, SubmittedNotebook
-        from sqlalchemy.orm import joinedload
-        # every grade of the submission with its cell and notebook in one query (loaded lazily,
-        # they took 13 queries a notebook here, on average over the course's; now 5)
-        for grade in gb.db.query(Grade).join(Grade.notebook).filter(
-                SubmittedNotebook.assignment_id == found.id).options(
-                joinedload(Grade.cell), joinedload(Grade.notebook).joinedload(
-                    SubmittedNotebook.notebook)).all():
+        from grader.feedback import loaded_grades
+        for grade in loaded_grades(gb, submission=found.id):
             name, spec = grade.notebook.name, self.specs[assignment].get(grade.notebook.name)
             if spec is not None and grade.name in spec.tests:  # autograded cells only
                 grade.auto_score = scores.get((name, grade.name), 0.0)
@@ -284,18 +278,6 @@ def _assign_late_penalties(course, result, config):
         AssignLatePenalties(config=config).preprocess(nbformat.v4.new_notebook(), resources)
 
 
-def compact_json(nb):
-    """The notebook as nbformat.writes gives it, without the indent: nbformat.writes always
-    indents (it overrides an indent=None), and an indent makes json take its pure-Python encoder,
-    2.5 times slower on a course notebook."""
-    import copy
-    import json
-    from nbformat.v4.nbjson import BytesEncoder
-    from nbformat.v4.rwbase import split_lines, strip_transient
-    return json.dumps(strip_transient(split_lines(copy.deepcopy(nb))), cls=BytesEncoder,
-                      sort_keys=True, ensure_ascii=False)
-
-
 def _write_autograded(course, result, submissions, source_dir, released):
     """Write the submission's autograded notebooks; {(student, assignment, notebook): it}."""
     student, assignment, written = result["student_id"], result["assignment"], {}
@@ -305,7 +287,7 @@ def _write_autograded(course, result, submissions, source_dir, released):
             Path(submissions) / student / assignment / f"{nb['notebook']}.ipynb")
         merged = autograded_notebook(_released(released, source_dir, assignment, nb["notebook"]),
                                      student_nb, nb)
-        report.write_atomic(target / f"{nb['notebook']}.ipynb", compact_json(merged))
+        report.write_atomic(target / f"{nb['notebook']}.ipynb", notebook_json(merged))
         written[student, assignment, nb["notebook"]] = merged
     # as nbgrader's autograde does: release_feedback finds the submission by its secret
     for name in ("timestamp.txt", "submission_secret.txt"):
