@@ -237,7 +237,8 @@ class Recorder:
                     for nb in result["notebooks"] for m in nb.get("manual", [])}
         from grader.feedback import loaded_grades
         for grade in loaded_grades(gb, submission=found.id):
-            name, spec = grade.notebook.name, self.specs[assignment].get(grade.notebook.name)
+            name = grade.notebook.name
+            spec = self.specs[assignment].get(name)
             if spec is not None and grade.name in spec.tests:  # autograded cells only
                 grade.auto_score = scores.get((name, grade.name), 0.0)
                 grade.needs_manual_grade = False

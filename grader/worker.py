@@ -181,7 +181,6 @@ class Worker:
 
     def evaluate(self, request):
         import operator
-        from bpkit.checks.expressions import run_expression  # the grader's bpkit, preloaded
         op = request["op"]
         try:
             if op == "call":
@@ -194,6 +193,7 @@ class Worker:
             elif op == "operator" and request["fn"] in self.OPERATORS:
                 value = getattr(operator, request["fn"])(*[self.decode(a) for a in request["args"]])
             elif op == "expression":  # a test's expression on the student's Value: one request
+                from bpkit.checks.expressions import run_expression  # the grader's, preloaded
                 value = run_expression(self.target(request["target"]), *request["args"])
             else:
                 return {"ok": False, "error": f"unknown request {op!r}"}
