@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bpkit.checks.core import call_seconds
 from grader import zygote
 from grader.channel import Channel, RemoteError, SandboxDied  # noqa: F401 (re-exported)
 from grader.confine import Cgroup
@@ -77,11 +78,13 @@ class Sandbox:
         return self.main is not None and self.main.alive and self.proc.poll() is None
 
     def clock(self, doing):
-        """(seconds the next request may take, the absolute time it must be answered by)."""
+        """(seconds the next request may take, the absolute time it must be answered by): the
+        limit for a cell or call, shorter inside a test's bpkit.checks.time_limit block."""
         if self.exhausted:
             raise SandboxDied(f"{self.exhausted}; nothing more ran, from {doing} on.")
         now = time.monotonic()
-        seconds = min(self.limits.cell_timeout, self.deadline - now)
+        seconds = min(self.limits.cell_timeout, self.deadline - now,
+                      call_seconds() or self.limits.cell_timeout)
         if seconds <= 0:
             raise SandboxDied(f"The notebook's time cap was reached before {doing}.")
         return seconds, now + seconds

@@ -89,3 +89,18 @@ def test_invoke_leaves_the_callers_arguments_alone():
 def test_rel_error_uses_a_floor_for_zeros():
     assert rel_error([0.0, 1.0], [0.0, 1.0]) == 0.0
     assert rel_error([1e-20], [0.0], floor=1e-12) == pytest.approx(1e-8)
+
+
+def test_a_time_limit_is_the_graders_and_ends_with_its_block():
+    import time
+    from bpkit.checks import time_limit
+    from bpkit.checks.core import call_seconds
+    assert call_seconds() is None
+    with time_limit(10):
+        with time_limit(0.01):
+            assert call_seconds() == 0.01
+            # a local call is not timed: the learner's own kernel waits for it
+            result = invoke(lambda: time.sleep(0.05) or "done")
+            assert result.value == "done" and not result.error
+        assert call_seconds() == 10.0
+    assert call_seconds() is None

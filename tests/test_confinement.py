@@ -84,3 +84,28 @@ def test_memory_counts_the_files_it_writes(tmp_path):
 def test_processes_are_bounded_per_submission(tmp_path):
     error = grade(tmp_path, FORK, sandbox.Limits(processes=20))
     assert int(error.split("forked ")[1].split()[0].rstrip("')\"")) < 20, error
+
+
+SLEEPY = "import time\n\ndef slow(seconds):\n    time.sleep(seconds)\n    return seconds"
+WITHIN = '''"""{name} (1 point)."""
+from bpkit.checks import invoke, time_limit
+with time_limit(1):
+    inside = invoke(slow, {inside})
+after = invoke(slow, 1.5)  # the block is over: the call limit is the grader's own again
+assert not inside.error and inside.value == {inside}, inside.error
+assert not after.error and after.value == 1.5, after.error
+'''
+
+
+def test_a_tests_time_limit_ends_a_slow_call_and_passes_a_quick_one(tmp_path):
+    # numerical gradients on 04's network of 203,530 parameters would run to the grader's own
+    # limit of 60 s a call; the test gives them 10
+    path = course_notebook(tmp_path / "demo" / "demo.ipynb", [
+        (SLEEPY, "answer", "solution"),
+        (WITHIN.format(name="quick", inside=0.05), "test_quick", "test"),
+        (WITHIN.format(name="late", inside=4), "test_late", "test")])
+    result = runner.grade_notebook(spec.load_notebook_spec(path), nbformat.read(path, 4),
+                                   limits=sandbox.Limits(cell_timeout=20))
+    verdicts = {t.grade_id: (t.points, t.message) for t in result.tests}
+    assert verdicts["test_quick"][0] == 1, verdicts
+    assert verdicts["test_late"][0] == 0 and "Timeout" in verdicts["test_late"][1], verdicts

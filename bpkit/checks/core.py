@@ -4,6 +4,8 @@ and the messages that several checks give.
 A check calls the learner's function through `invoke`, which records what the call did; the
 grader's proxy for a function that lives in a sandbox returns the same record (see Invocation).
 """
+import contextlib
+import contextvars
 import copy
 import traceback
 import warnings
@@ -12,7 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 __all__ = ["CheckFailed", "fail", "fail_on_error", "not_written", "fail_not_written", "Invocation",
-           "invoke", "describe_exception", "type_name", "changed", "first_changed"]
+           "invoke", "time_limit", "call_seconds", "describe_exception", "type_name", "changed",
+           "first_changed"]
 
 
 class CheckFailed(AssertionError):
@@ -102,6 +105,27 @@ def invoke(fn, *args, **kwargs):
             return Invocation(error=describe_exception(exc), args_after=call_args)
     return Invocation(value=value, args_after=call_args,
                       warnings=[f"{w.category.__name__}: {w.message}" for w in caught])
+
+
+_CALL_SECONDS = contextvars.ContextVar("bpkit_call_seconds", default=None)
+
+
+@contextlib.contextmanager
+def time_limit(seconds):
+    """Inside this block, each call of a function that lives in the grader's sandbox must answer
+    within `seconds` (or the grader's own limit for a call, if that is shorter); a late call
+    fails with an error that starts with "Timeout". A local call is not timed: in a learner's
+    own kernel a check waits for as long as the call takes."""
+    token = _CALL_SECONDS.set(float(seconds))
+    try:
+        yield
+    finally:
+        _CALL_SECONDS.reset(token)
+
+
+def call_seconds():
+    """The limit of the innermost `time_limit` block around this call, or None."""
+    return _CALL_SECONDS.get()
 
 
 def describe_exception(exc):
