@@ -104,3 +104,5 @@ def test_a_time_limit_is_the_graders_and_ends_with_its_block():
             assert result.value == "done" and not result.error
         assert call_seconds() == 10.0
     assert call_seconds() is None
+    with pytest.raises(ValueError, match="positive"), time_limit(0):
+        pass

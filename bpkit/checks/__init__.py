@@ -16,7 +16,7 @@ from bpkit.checks.gradients import (call_learner, check_grads, check_parts, grad
 from bpkit.checks.values import (check_array, check_no_warnings, compare_arrays, portable,
                                  rel_error)
 
-__all__ = ["CheckFailed", "Invocation", "invoke", "time_limit", "fail", "fail_on_error", "not_written",
-           "describe_exception", "type_name", "changed", "first_changed", "check_array", "check_no_warnings",
-           "compare_arrays", "rel_error", "portable", "grad_check", "grad_check_params",
-           "call_learner", "check_parts", "check_grads"]
+__all__ = ["CheckFailed", "Invocation", "invoke", "time_limit", "fail", "fail_on_error",
+           "not_written", "describe_exception", "type_name", "changed", "first_changed",
+           "check_array", "check_no_warnings", "compare_arrays", "rel_error", "portable",
+           "grad_check", "grad_check_params", "call_learner", "check_parts", "check_grads"]

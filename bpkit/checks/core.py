@@ -116,6 +116,8 @@ def time_limit(seconds):
     within `seconds` (or the grader's own limit for a call, if that is shorter); a late call
     fails with an error that starts with "Timeout". A local call is not timed: in a learner's
     own kernel a check waits for as long as the call takes."""
+    if not float(seconds) > 0:
+        raise ValueError(f"time_limit needs a positive number of seconds, not {seconds!r}")
     token = _CALL_SECONDS.set(float(seconds))
     try:
         yield
