@@ -57,6 +57,18 @@ def test_loss_grid_shape_orientation_and_values():
     np.testing.assert_allclose(grid["loss"], expected, rtol=1e-12)
 
 
+@pytest.mark.parametrize("loss_fn", [
+    lambda w: (1.0 - w[0]) ** 2 + 100.0 * (w[1] - w[0] ** 2) ** 2,  # broadcasts: one call
+    lambda w: np.sum(np.asarray(w) ** 2),                         # a number for any shape
+    lambda w: float(w[0]) ** 2 + float(w[1]),                      # one point only: raises
+    lambda w: w[0] ** 2 + np.mean(w[1]),                           # the right shape, wrong values
+], ids=["broadcasting", "summing", "one-point", "misleading"])
+def test_loss_grid_is_the_loss_at_every_point_however_it_is_written(loss_fn):
+    grid = loss_grid(loss_fn, xlim=(-2.0, 1.5), ylim=(-1.0, 3.0), n=13)
+    expected = [[float(loss_fn(np.array([a, b]))) for a in grid["w1"]] for b in grid["w2"]]
+    np.testing.assert_allclose(grid["loss"], expected, rtol=1e-12, atol=0.0)
+
+
 def test_descent_path_follows_the_update_from_w0():
     path = descent_path(bowl_grad, plain_update, [-4.0, 2.0], 0.1, num_steps=3)
     assert path.shape == (4, 2) and path.dtype == np.float64
