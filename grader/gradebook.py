@@ -18,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 
-from grader import build, report, submission
+from grader import build, feedback, report, submission
 from grader.autograded import autograded_notebook, notebook_json
 
 ROOT = build.ROOT
@@ -128,7 +128,7 @@ def write_feedback(course, items, source_dir, released=None, merged=None, gb=Non
     """The feedback page (grader.feedback) of each (student, assignment, notebook) in `items`,
     from `merged` {item: autograded notebook just written} or autograded/, and the gradebook
     `gb` (else opened here); `released` (see _released) and `labels` {assignment: ...} cache."""
-    from grader import feedback, spec as spec_mod
+    from grader import spec as spec_mod
     released = {} if released is None else released
     labels = {} if labels is None else labels
     with (contextlib.nullcontext(gb) if gb is not None else opened(course)) as gb:
@@ -181,7 +181,7 @@ class Recorder:
 
     def start(self, assignments):
         """Register the assignments not yet known, and open the gradebook (GradebookError)."""
-        from grader import feedback, spec as spec_mod
+        from grader import spec as spec_mod
         new = sorted(set(assignments) - set(self.specs))
         for assignment in new:  # the labels of its feedback pages from the same specs
             self.specs[assignment] = spec_mod.load_assignment(self.source_dir / assignment)
@@ -235,8 +235,7 @@ class Recorder:
                   for nb in result["notebooks"] for t in nb["tests"]}
         answered = {(nb["notebook"], m["grade_id"]): m["answered"]
                     for nb in result["notebooks"] for m in nb.get("manual", [])}
-        from grader.feedback import loaded_grades
-        for grade in loaded_grades(gb, submission=found.id):
+        for grade in feedback.loaded_grades(gb, submission=found.id):
             name = grade.notebook.name
             spec = self.specs[assignment].get(name)
             if spec is not None and grade.name in spec.tests:  # autograded cells only
